@@ -1,0 +1,228 @@
+package klipy
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultBaseURL is the production Klipy API.
+const DefaultBaseURL = "https://api.klipy.ai/api/v1"
+
+// Defaults of Options.
+const (
+	DefaultRateLimit = 200              // requests per minute per key
+	DefaultOrgLimit  = 1000             // requests per minute per organization
+	DefaultTimeout   = 30 * time.Second // one HTTP attempt
+)
+
+// MaxResponseBytes caps a response body; a larger answer is an error.
+const MaxResponseBytes = 10 << 20
+
+// AuthScheme selects the header the key travels in.
+type AuthScheme int
+
+const (
+	// AuthBearer sends "Authorization: Bearer <key>" (the default).
+	AuthBearer AuthScheme = iota
+	// AuthAPIKeyHeader sends "X-Klipy-Api-Key: <key>".
+	AuthAPIKeyHeader
+)
+
+// Hooks let the caller observe the client (metrics). Nil functions are skipped.
+type Hooks struct {
+	// Request is called once per HTTP attempt with the operation id
+	// (e.g. "getPerson"), the status (0 on a network error) and its duration.
+	Request func(op string, status int, d time.Duration)
+	// RateLimitWait is called whenever the client waited for rate-limit budget.
+	RateLimitWait func(d time.Duration)
+}
+
+// Options configure a Client. The zero value of each field means its default.
+type Options struct {
+	BaseURL    string       // default DefaultBaseURL
+	APIKey     string       // the key; never logged
+	Auth       AuthScheme   // default AuthBearer
+	HTTPClient *http.Client // default: a pooled client
+	Version    string       // klipy-mcp version for the User-Agent
+	UserAgent  string       // suffix, e.g. the MCP client's "name/version"
+	Scopes     []Scope      // declared scopes, used when /authenticate lists none
+	RateLimit  int          // requests per minute per key; default 200
+	OrgLimit   int          // requests per minute per organization; default 1000
+	Limiter    Limiter      // shared across clients; default a process-wide local limiter
+	Timeout    time.Duration
+	Logger     *slog.Logger
+	Hooks      Hooks
+}
+
+// Client talks to the Klipy API with one key. It is safe for concurrent use.
+type Client struct {
+	People       *PeopleService
+	Companies    *CompaniesService
+	Interactions *InteractionsService
+
+	base      *url.URL
+	key       string
+	keyBucket string
+	auth      AuthScheme
+	http      *http.Client
+	userAgent string
+	rateLimit int
+	orgLimit  int
+	limiter   Limiter
+	timeout   time.Duration
+	log       *slog.Logger
+	hooks     Hooks
+
+	mu          sync.Mutex
+	orgID       string
+	scopes      []Scope
+	scopesKnown bool
+}
+
+// PeopleService covers /people.
+type PeopleService struct{ c *Client }
+
+// CompaniesService covers /companies.
+type CompaniesService struct{ c *Client }
+
+// InteractionsService covers /interactions.
+type InteractionsService struct{ c *Client }
+
+// Response carries what every answer says besides its payload.
+type Response struct {
+	StatusCode int
+	RequestID  string
+	RateLimit  RateLimit
+}
+
+// RateLimit is the window state the API reported. Limit and Remaining are
+// -1 when the answer did not say.
+type RateLimit struct {
+	Limit     int
+	Remaining int
+	Reset     time.Time
+}
+
+// defaultHTTPClient is shared so that connections are pooled across clients.
+var defaultHTTPClient = &http.Client{Transport: newTransport()}
+
+func newTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
+// New returns a client for opts.
+func New(opts Options) (*Client, error) {
+	if opts.APIKey == "" {
+		return nil, errors.New("klipy: no API key")
+	}
+	base, err := url.Parse(firstOf(opts.BaseURL, DefaultBaseURL))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("klipy: base URL %q is not an absolute http(s) URL", opts.BaseURL)
+	}
+	base.Path = strings.TrimRight(base.Path, "/")
+	c := &Client{
+		base:      base,
+		key:       opts.APIKey,
+		keyBucket: keyBucket(opts.APIKey),
+		auth:      opts.Auth,
+		http:      opts.HTTPClient,
+		userAgent: userAgent(opts.Version, opts.UserAgent),
+		rateLimit: orDefault(opts.RateLimit, DefaultRateLimit),
+		orgLimit:  orDefault(opts.OrgLimit, DefaultOrgLimit),
+		limiter:   opts.Limiter,
+		timeout:   opts.Timeout,
+		log:       opts.Logger,
+		hooks:     opts.Hooks,
+	}
+	if c.http == nil {
+		c.http = defaultHTTPClient
+	}
+	if c.limiter == nil {
+		c.limiter = defaultLimiter
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if len(opts.Scopes) > 0 {
+		c.scopes, c.scopesKnown = slices.Clone(opts.Scopes), true
+	}
+	c.People = &PeopleService{c}
+	c.Companies = &CompaniesService{c}
+	c.Interactions = &InteractionsService{c}
+	return c, nil
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// userAgent builds "klipy-mcp/<version> (+<suffix>)", the suffix cleaned of
+// control characters and cut to 100 bytes.
+func userAgent(version, suffix string) string {
+	ua := "klipy-mcp/" + firstOf(strings.TrimSpace(version), "dev")
+	suffix = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(suffix))
+	if len(suffix) > 100 {
+		suffix = strings.ToValidUTF8(suffix[:100], "")
+	}
+	if suffix != "" {
+		ua += " (+" + suffix + ")"
+	}
+	return ua
+}
+
+// Scopes returns the key's scopes and whether they are known (from
+// Authenticate, else from Options.Scopes).
+func (c *Client) Scopes() ([]Scope, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.scopes), c.scopesKnown
+}
+
+// Allows reports whether the key may use scope; true while scopes are unknown.
+func (c *Client) Allows(scope Scope) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if scope == "" || !c.scopesKnown {
+		return true
+	}
+	return slices.Contains(c.scopes, ScopeAll) || slices.Contains(c.scopes, scope)
+}
+
+// OrganizationID returns the organization learnt from Authenticate, or "".
+func (c *Client) OrganizationID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.orgID
+}
+
+// learn caches what Authenticate said about the key.
+func (c *Client) learn(ws *Workspace) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ws.OrganizationID != "" {
+		c.orgID = ws.OrganizationID
+	}
+	if ws.ScopesKnown {
+		c.scopes, c.scopesKnown = slices.Clone(ws.Scopes), true
+	}
+}

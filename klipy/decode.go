@@ -1,0 +1,210 @@
+package klipy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// This file is the tolerant reader of response bodies (SPEC §1): the
+// {object,data,meta} and {success,data} envelopes or none, lists bare or
+// wrapped, page_info wherever it is put and however it is spelled.
+
+// errMalformed marks a body the reader could not make sense of.
+var errMalformed = errors.New("malformed response body")
+
+// envelope is what the reader learned from the outer object of a body.
+type envelope struct {
+	payload   json.RawMessage // data, or the whole body when there is no envelope
+	top       fields          // the outer object, nil when the body is not an object
+	requestID string
+	failed    string // the message of a {"success": false} answer
+}
+
+// unwrap splits an envelope from its payload. An object is an envelope when
+// it has "data" and no "id" of its own.
+func unwrap(body []byte) (*envelope, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, fmt.Errorf("%w: empty body", errMalformed)
+	}
+	if !json.Valid(body) {
+		return nil, fmt.Errorf("%w: not valid JSON", errMalformed)
+	}
+	env := &envelope{payload: body}
+	top, err := objectOf(body)
+	if err != nil {
+		return env, nil // an array or a scalar: a bare payload
+	}
+	env.top = top
+	var meta struct {
+		RequestID string `json:"request_id"`
+		CamelID   string `json:"requestId"`
+	}
+	_ = json.Unmarshal(top["meta"], &meta)
+	env.requestID = firstOf(meta.RequestID, meta.CamelID)
+	var ok bool
+	if json.Unmarshal(top["success"], &ok) == nil && top["success"] != nil && !ok {
+		var msg string
+		_ = json.Unmarshal(top["error"], &msg)
+		env.failed = firstOf(msg, scalarString(top["message"]), "the API reported failure")
+	}
+	if data, has := top["data"]; has {
+		if _, hasID := top["id"]; !hasID {
+			env.payload = data
+		}
+	}
+	return env, nil
+}
+
+// decodeRecord decodes the payload of body into v.
+func decodeRecord(body []byte, v any) (*envelope, error) {
+	env, err := unwrap(body)
+	if err != nil {
+		return nil, err
+	}
+	if isNull(env.payload) {
+		return env, fmt.Errorf("%w: no data in the answer", errMalformed)
+	}
+	if err := json.Unmarshal(env.payload, v); err != nil {
+		return env, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	return env, nil
+}
+
+// listKeys are the names a wrapped list has been seen or guessed under.
+var listKeys = []string{"data", "items", "people", "contacts", "interactions", "companies", "results", "records"}
+
+// decodePage decodes one page of a list.
+func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
+	env, err := unwrap(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, holders := findList(env.payload, 0)
+	if items == nil {
+		return nil, env, fmt.Errorf("%w: no list in the answer", errMalformed)
+	}
+	page := &Page[T]{}
+	if err := json.Unmarshal(items, &page.Items); err != nil {
+		return nil, env, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	if page.Items == nil {
+		page.Items = []T{}
+	}
+	holders = append(holders, env.top)
+	page.NextCursor, page.HasMore = pageInfo(holders)
+	return page, env, nil
+}
+
+// findList returns the array in raw (raw itself, or under one of listKeys,
+// two levels deep at most) and the objects passed on the way, which may hold
+// page_info.
+func findList(raw json.RawMessage, depth int) (json.RawMessage, []fields) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '[' {
+		return raw, nil
+	}
+	obj, err := objectOf(raw)
+	if err != nil || depth > 2 {
+		return nil, nil
+	}
+	for _, k := range listKeys {
+		if inner, ok := obj[k]; ok {
+			if items, holders := findList(inner, depth+1); items != nil {
+				return items, append(holders, obj)
+			}
+		}
+	}
+	return nil, nil
+}
+
+// pageInfo finds the cursor and the more-pages flag in the page_info object
+// (page_info, pageInfo or pagination) of any holder, its meta, or the holder
+// itself. The cursor is reported only when more pages exist: Relay-style
+// APIs return an end cursor on the last page too.
+func pageInfo(holders []fields) (cursor string, more bool) {
+	var candidates []fields
+	for _, h := range holders {
+		if h == nil {
+			continue
+		}
+		for _, k := range []string{"page_info", "pageInfo", "pagination"} {
+			if pi, err := objectOf(h[k]); err == nil {
+				candidates = append(candidates, pi)
+			}
+		}
+		if meta, err := objectOf(h["meta"]); err == nil {
+			candidates = append(candidates, meta)
+			for _, k := range []string{"page_info", "pageInfo", "pagination"} {
+				if pi, err := objectOf(meta[k]); err == nil {
+					candidates = append(candidates, pi)
+				}
+			}
+		}
+		candidates = append(candidates, h)
+	}
+	known := false
+	for _, c := range candidates {
+		if cursor == "" {
+			c.str(&cursor, "end_cursor", "endCursor", "next_cursor", "nextCursor", "cursor")
+		}
+		if !known {
+			c.take(func(raw json.RawMessage) bool {
+				known = json.Unmarshal(raw, &more) == nil
+				return known
+			}, "has_next_page", "hasNextPage", "has_more", "hasMore")
+		}
+	}
+	if !known {
+		more = cursor != ""
+	}
+	if !more {
+		cursor = ""
+	}
+	return cursor, more
+}
+
+// decodeDelete reads a delete answer: an empty body (204) or any payload
+// means the record is gone.
+func decodeDelete(body []byte, id string) (*DeleteResult, *envelope, error) {
+	res := &DeleteResult{ID: id, Deleted: true}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return res, nil, nil
+	}
+	env, err := unwrap(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if obj, err := objectOf(env.payload); err == nil {
+		obj.str(&res.ID, "id", "_id")
+		obj.take(func(raw json.RawMessage) bool { return json.Unmarshal(raw, &res.Deleted) == nil }, "deleted")
+	}
+	if res.ID == "" {
+		res.ID = id
+	}
+	return res, env, nil
+}
+
+// decodeCreated reads an interaction-create answer: {id, isDuplicate}, in
+// either spelling, or a whole interaction.
+func decodeCreated(body []byte) (*InteractionCreated, *envelope, error) {
+	env, err := unwrap(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	obj, err := objectOf(env.payload)
+	if err != nil {
+		return nil, env, fmt.Errorf("%w: %v", errMalformed, err)
+	}
+	res := &InteractionCreated{}
+	obj.str(&res.ID, "id", "_id", "interactionId")
+	obj.take(func(raw json.RawMessage) bool {
+		return json.Unmarshal(raw, &res.IsDuplicate) == nil
+	}, "isDuplicate", "is_duplicate", "duplicate")
+	if res.ID == "" {
+		return nil, env, fmt.Errorf("%w: no interaction id in the answer", errMalformed)
+	}
+	return res, env, nil
+}

@@ -1,0 +1,313 @@
+package klipy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// This file is the one place where a call becomes HTTP: scope check, pacing,
+// the request, retries, error classification and decoding.
+
+// opSpec describes one operation of the contract.
+type opSpec struct {
+	method string
+	path   string // "{id}" stands for the escaped record id
+	scope  Scope  // "" when any valid key may call it
+	create bool   // re-sending could create a second record
+}
+
+// ops is every operation of the contract, by operation id.
+var ops = map[string]opSpec{
+	"authenticate":      {http.MethodGet, "/authenticate", "", false},
+	"getPerson":         {http.MethodGet, "/people/{id}", ScopePeopleRead, false},
+	"queryPeople":       {http.MethodPost, "/people/query", ScopePeopleRead, false},
+	"createPerson":      {http.MethodPost, "/people", ScopePeopleWrite, true},
+	"upsertPerson":      {http.MethodPut, "/people", ScopePeopleWrite, false},
+	"updatePerson":      {http.MethodPatch, "/people/{id}", ScopePeopleWrite, false},
+	"deletePerson":      {http.MethodDelete, "/people/{id}", ScopePeopleWrite, false},
+	"getCompany":        {http.MethodGet, "/companies/{id}", ScopeCompaniesRead, false},
+	"createCompany":     {http.MethodPost, "/companies", ScopeCompaniesWrite, true},
+	"updateCompany":     {http.MethodPatch, "/companies/{id}", ScopeCompaniesWrite, false},
+	"deleteCompany":     {http.MethodDelete, "/companies/{id}", ScopeCompaniesRemove, false},
+	"getInteraction":    {http.MethodGet, "/interactions/{id}", ScopeInteractionsRead, false},
+	"queryInteractions": {http.MethodPost, "/interactions/query", ScopeInteractionsRead, false},
+	"createInteraction": {http.MethodPost, "/interactions", ScopeInteractionsWrite, true},
+}
+
+// OperationScope returns the scope an operation (by its contract operation
+// id, e.g. "deleteCompany") needs; "" for authenticate, which any valid key
+// may call. ok is false for an unknown operation.
+func OperationScope(op string) (scope Scope, ok bool) {
+	spec, ok := ops[op]
+	return spec.scope, ok
+}
+
+// Retry tuning (SPEC §5).
+const (
+	maxAttempts   = 3                      // per call, for network errors and 5xx
+	max429Waits   = 3                      // per call, for short Retry-After waits
+	max429Wait    = 10 * time.Second       // longer Retry-After waits are the caller's
+	backoffBase   = 100 * time.Millisecond // doubled per attempt, then jittered
+	maxWindowWait = 5 * time.Minute        // cap on a server-reported window reset
+)
+
+// call is one operation invocation.
+type call struct {
+	op   string
+	id   string // the record id for paths with {id}
+	body any    // the JSON body, nil for none
+	safe bool   // a create made idempotent by the caller (primaryId)
+}
+
+// decoder reads a 2xx body into the method's result.
+type decoder func(body []byte) (*envelope, error)
+
+// exchange is the outcome of one HTTP attempt.
+type exchange struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error // nothing usable came back
+	sent   bool  // with err: the request may have reached the server
+	final  bool  // with err: retrying cannot help
+}
+
+// do runs c.op: it refuses it when a known scope is missing, paces it,
+// sends it (retrying what SPEC §5 allows), classifies failures and decodes
+// the answer with into.
+func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, error) {
+	spec, ok := ops[cl.op]
+	if !ok {
+		return nil, fmt.Errorf("klipy: unknown operation %q", cl.op)
+	}
+	if !c.Allows(spec.scope) {
+		return nil, &ScopeError{Op: cl.op, Scope: spec.scope}
+	}
+	url, body, err := c.prepare(spec, cl)
+	if err != nil {
+		return nil, err
+	}
+	retry := !spec.create || cl.safe
+	tries, waits := 0, 0
+	for {
+		if err := c.pace(ctx, cl.op); err != nil {
+			return nil, err
+		}
+		tries++
+		ex := c.send(ctx, cl.op, spec.method, url, body)
+		resp := c.observe(ex)
+		switch {
+		case ex.err != nil:
+			if ctx.Err() != nil {
+				return resp, fmt.Errorf("klipy: %s: %w", cl.op, ctx.Err())
+			}
+			if !ex.final && (retry || !ex.sent) && tries < maxAttempts && c.backoff(ctx, cl.op, tries, ex) {
+				continue
+			}
+			return resp, &TransportError{Op: cl.op, Err: scrub(ex.err, c.key)}
+		case ex.status == http.StatusTooManyRequests:
+			wait := c.retryWait(ex.header)
+			if waits < max429Waits && wait <= max429Wait && fits(ctx, wait) {
+				waits++
+				tries--
+				continue
+			}
+			e := c.apiError(cl.op, ex)
+			e.RetryAfter = wait
+			return resp, e
+		case retryableStatus(ex.status) && retry && tries < maxAttempts && c.backoff(ctx, cl.op, tries, ex):
+			continue
+		case ex.status < 200 || ex.status > 299:
+			return resp, c.apiError(cl.op, ex)
+		}
+		return resp, c.decode(cl.op, ex, resp, into)
+	}
+}
+
+// prepare builds the URL and the body of a call.
+func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
+	path := spec.path
+	if strings.Contains(path, "{id}") {
+		if strings.TrimSpace(cl.id) == "" {
+			return "", nil, fmt.Errorf("klipy: %s: %w: the id is empty", cl.op, ErrValidation)
+		}
+		path = strings.Replace(path, "{id}", pathEscape(cl.id), 1)
+	}
+	u := *c.base
+	u.Path += path
+	u.RawPath = ""
+	if rp := c.base.EscapedPath() + path; rp != u.EscapedPath() {
+		u.RawPath = rp
+	}
+	if cl.body == nil {
+		return u.String(), nil, nil
+	}
+	b, err := json.Marshal(cl.body)
+	if err != nil {
+		return "", nil, fmt.Errorf("klipy: %s: encoding the request: %w", cl.op, err)
+	}
+	return u.String(), b, nil
+}
+
+// pathEscape escapes an id as one path segment (a "/" in it stays inside).
+func pathEscape(id string) string {
+	var b strings.Builder
+	for _, r := range []byte(id) {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.IndexByte("-._~", r) >= 0 {
+			b.WriteByte(r)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", r)
+		}
+	}
+	return b.String()
+}
+
+// send makes one HTTP attempt, bounded by the client's timeout.
+func (c *Client) send(ctx context.Context, op, method, url string, body []byte) exchange {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return exchange{err: err, final: true}
+	}
+	c.setHeaders(req, body != nil)
+	start := time.Now()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.hookRequest(op, 0, time.Since(start))
+		return exchange{err: err, sent: !isDialError(err)}
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBytes+1))
+	c.hookRequest(op, res.StatusCode, time.Since(start))
+	ex := exchange{status: res.StatusCode, header: res.Header, body: redact(b, c.key), sent: true}
+	switch {
+	case err != nil:
+		ex.err = fmt.Errorf("reading the answer (HTTP %d): %w", res.StatusCode, err)
+	case len(b) > MaxResponseBytes:
+		ex.err = fmt.Errorf("the answer (HTTP %d) is larger than the %d MiB limit", res.StatusCode, MaxResponseBytes>>20)
+		ex.final = true
+	}
+	return ex
+}
+
+func (c *Client) setHeaders(req *http.Request, hasBody bool) {
+	if c.auth == AuthAPIKeyHeader {
+		req.Header.Set("X-Klipy-Api-Key", c.key)
+	} else {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if hasBody {
+		req.Header.Set("Content-Type", "application/json")
+	}
+}
+
+func (c *Client) hookRequest(op string, status int, d time.Duration) {
+	if c.hooks.Request != nil {
+		c.hooks.Request(op, status, d)
+	}
+}
+
+// isDialError reports an error raised while connecting, before any byte of
+// the request was written.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// retryableStatus reports the statuses worth re-sending an idempotent call on.
+func retryableStatus(s int) bool {
+	return s == http.StatusBadGateway || s == http.StatusServiceUnavailable ||
+		s == http.StatusGatewayTimeout || s == http.StatusRequestTimeout
+}
+
+// backoff sleeps the jittered exponential delay after attempt n, and reports
+// false (without sleeping) when that would pass ctx's deadline.
+func (c *Client) backoff(ctx context.Context, op string, n int, ex exchange) bool {
+	d := backoffBase << (n - 1)
+	d = d/2 + rand.N(d/2+1)
+	if !fits(ctx, d) {
+		return false
+	}
+	c.log.DebugContext(ctx, "klipy: retrying", "op", op, "attempt", n+1, "status", ex.status,
+		"error", errString(scrub(ex.err, c.key)), "backoff", d)
+	return sleep(ctx, d) == nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// fits reports whether waiting d leaves ctx's deadline unpassed.
+func fits(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// apiError classifies a non-2xx answer.
+func (c *Client) apiError(op string, ex exchange) *APIError {
+	e := parseAPIError(op, ex.status, ex.body)
+	e.RequestID = firstOf(requestID(ex.header), e.RequestID)
+	return e
+}
+
+// decode runs into on a 2xx body and classifies what it cannot read.
+func (c *Client) decode(op string, ex exchange, resp *Response, into decoder) error {
+	env, err := into(ex.body)
+	if env != nil && resp.RequestID == "" {
+		resp.RequestID = env.requestID
+	}
+	if err != nil {
+		return &TransportError{Op: op, Err: fmt.Errorf("HTTP %d: %w", ex.status, err)}
+	}
+	if env != nil && env.failed != "" {
+		return &APIError{Op: op, StatusCode: ex.status, Code: "request_failed", Message: env.failed, RequestID: resp.RequestID}
+	}
+	return nil
+}
+
+// scrubbed is an error whose message had key-looking tokens removed.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+func scrub(err error, key string) error {
+	if err == nil {
+		return nil
+	}
+	return &scrubbed{msg: redactString(err.Error(), key), err: err}
+}

@@ -1,0 +1,249 @@
+package klipy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the tolerant field readers and the strict field writer the
+// record types share. A reader takes a field out of the raw object only when
+// it understands its value; anything else stays in Extra, so nothing the API
+// sends is lost.
+
+// fields is a JSON object being taken apart.
+type fields map[string]json.RawMessage
+
+// objectOf decodes b as a JSON object.
+func objectOf(b []byte) (fields, error) {
+	var m fields
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errors.New("klipy: expected a JSON object, got null")
+	}
+	return m, nil
+}
+
+// take calls parse on the first of names present in m, and removes that
+// field when parse accepts it. A null value is accepted and leaves dst alone.
+func (m fields) take(parse func(json.RawMessage) bool, names ...string) {
+	for _, n := range names {
+		raw, ok := m[n]
+		if !ok {
+			continue
+		}
+		if isNull(raw) || parse(raw) {
+			delete(m, n)
+			return
+		}
+	}
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// str reads a string (a number is taken as its text).
+func (m fields) str(dst *string, names ...string) {
+	m.take(func(raw json.RawMessage) bool {
+		s := scalarString(raw)
+		if s == "" && string(bytes.TrimSpace(raw)) != `""` {
+			return false
+		}
+		*dst = s
+		return true
+	}, names...)
+}
+
+// int reads an integer given as a number or a numeric string.
+func (m fields) int(dst **int, names ...string) {
+	m.take(func(raw json.RawMessage) bool {
+		f, err := strconv.ParseFloat(scalarString(raw), 64)
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32 {
+			return false
+		}
+		v := int(f)
+		*dst = &v
+		return true
+	}, names...)
+}
+
+// float reads a number given as a number or a numeric string.
+func (m fields) float(dst **float64, names ...string) {
+	m.take(func(raw json.RawMessage) bool {
+		f, err := strconv.ParseFloat(scalarString(raw), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return false
+		}
+		*dst = &f
+		return true
+	}, names...)
+}
+
+// strs reads an array of strings.
+func (m fields) strs(dst *[]string, names ...string) {
+	m.take(func(raw json.RawMessage) bool { return json.Unmarshal(raw, dst) == nil }, names...)
+}
+
+// time reads a Time.
+func (m fields) time(dst *Time, names ...string) {
+	m.take(func(raw json.RawMessage) bool { return dst.UnmarshalJSON(raw) == nil }, names...)
+}
+
+// extra returns what is left, or nil when nothing is.
+func (m fields) extra() map[string]json.RawMessage {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// objWriter writes a JSON object: known fields first in a fixed order, empty
+// ones omitted, then the Extra fields in key order.
+type objWriter struct {
+	buf  bytes.Buffer
+	seen map[string]bool
+	err  error
+}
+
+func (w *objWriter) raw(name string, v []byte) {
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+		w.buf.WriteByte('{')
+	}
+	if w.seen[name] {
+		return
+	}
+	if len(w.seen) > 0 {
+		w.buf.WriteByte(',')
+	}
+	w.seen[name] = true
+	k, _ := json.Marshal(name)
+	w.buf.Write(k)
+	w.buf.WriteByte(':')
+	w.buf.Write(v)
+}
+
+func (w *objWriter) value(name string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		w.err = errors.Join(w.err, err)
+		return
+	}
+	w.raw(name, b)
+}
+
+func (w *objWriter) str(name, v string) {
+	if v != "" {
+		w.value(name, v)
+	}
+}
+
+func (w *objWriter) strs(name string, v []string) {
+	if len(v) > 0 {
+		w.value(name, v)
+	}
+}
+
+func (w *objWriter) time(name string, t Time) {
+	if !t.IsZero() {
+		w.value(name, t)
+	}
+}
+
+func (w *objWriter) extra(m map[string]json.RawMessage) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, m[k]); err != nil {
+			w.err = errors.Join(w.err, err)
+			continue
+		}
+		w.raw(k, buf.Bytes())
+	}
+}
+
+func (w *objWriter) bytes() ([]byte, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if w.seen == nil {
+		return []byte("{}"), nil
+	}
+	w.buf.WriteByte('}')
+	return w.buf.Bytes(), nil
+}
+
+// Time bounds: outside years 1–9999 a time cannot round-trip as RFC 3339.
+var (
+	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// UnmarshalJSON accepts an RFC 3339 string, epoch milliseconds as a number
+// or numeric string (values below 1e11 are taken as epoch seconds), an empty
+// string or null.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		*t = Time{}
+		return nil
+	}
+	s := scalarString(b)
+	if s == "" {
+		if string(bytes.TrimSpace(b)) == `""` {
+			*t = Time{}
+			return nil
+		}
+		return errors.New("klipy: time is neither a string nor a number")
+	}
+	v, err := parseTime(s)
+	if err != nil {
+		return err
+	}
+	*t = Time{v}
+	return nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	var v time.Time
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if math.Abs(f) < 1e11 {
+			f *= 1000
+		}
+		if math.Abs(f) > 1e15 {
+			return v, errors.New("klipy: epoch time out of range")
+		}
+		v = time.UnixMilli(int64(f)).UTC()
+	} else {
+		var perr error
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05Z07:00", time.DateOnly} {
+			if v, perr = time.Parse(layout, strings.TrimSpace(s)); perr == nil {
+				break
+			}
+		}
+		if perr != nil {
+			return v, perr
+		}
+	}
+	if v.Before(minTime) || v.After(maxTime) {
+		return time.Time{}, errors.New("klipy: time out of range")
+	}
+	return v, nil
+}
+
+// MarshalJSON writes RFC 3339 in UTC, or null for the zero time.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.UTC().Format(time.RFC3339Nano))
+}

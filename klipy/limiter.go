@@ -1,0 +1,146 @@
+package klipy
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter paces requests. Wait blocks until one request in the bucket named
+// by key may be sent at perMinute requests per minute, or ctx is done. Local
+// (in-process) and Redis-backed implementations share this interface.
+//
+// When the wait cannot end before ctx's deadline, Wait should return at once
+// with a *RateLimitError saying how long it would have taken.
+type Limiter interface {
+	Wait(ctx context.Context, key string, perMinute int) error
+}
+
+// Burst returns the burst the package allows a bucket of perMinute requests
+// per minute: a twentieth of the minute's budget, at least 1 and at most 10,
+// so that a flood of parallel calls is spread over the window.
+func Burst(perMinute int) int {
+	return min(max(perMinute/20, 1), 10)
+}
+
+// maxBuckets bounds a LocalLimiter's memory; past it, idle buckets (those
+// that have refilled) are dropped, which loses nothing.
+const maxBuckets = 10000
+
+// LocalLimiter is an in-process Limiter with one token bucket
+// (golang.org/x/time/rate) per bucket name. It is safe for concurrent use.
+type LocalLimiter struct {
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+// NewLocalLimiter returns an empty LocalLimiter.
+func NewLocalLimiter() *LocalLimiter {
+	return &LocalLimiter{buckets: map[string]*rate.Limiter{}}
+}
+
+// defaultLimiter is shared by every client of the process that sets no
+// Limiter, so that clients of one key or one organization share a budget.
+var defaultLimiter = NewLocalLimiter()
+
+// Wait takes one token from bucket key, waiting for it under ctx.
+func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) error {
+	if perMinute <= 0 {
+		return nil
+	}
+	r := l.bucket(key, perMinute).Reserve()
+	d := r.Delay()
+	if d == 0 {
+		return nil
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		r.Cancel()
+		return &RateLimitError{Bucket: key, Wait: d}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return ctx.Err()
+	}
+}
+
+// bucket returns the bucket named key, created or re-rated for perMinute.
+func (l *LocalLimiter) bucket(key string, perMinute int) *rate.Limiter {
+	limit, burst := rate.Limit(float64(perMinute)/60), Burst(perMinute)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= maxBuckets {
+			l.sweep()
+		}
+		b = rate.NewLimiter(limit, burst)
+		l.buckets[key] = b
+	} else if b.Limit() != limit || b.Burst() != burst {
+		b.SetLimit(limit)
+		b.SetBurst(burst)
+	}
+	return b
+}
+
+// sweep drops the buckets that are full again.
+func (l *LocalLimiter) sweep() {
+	now := time.Now()
+	for k, b := range l.buckets {
+		if b.TokensAt(now) >= float64(b.Burst()) {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// keyBucket names a key's bucket by a hash of the key, never the key.
+func keyBucket(apiKey string) string {
+	sum := sha256.Sum256([]byte(apiKey))
+	return "key:" + hex.EncodeToString(sum[:8])
+}
+
+// orgBucket names an organization's bucket.
+func orgBucket(orgID string) string { return "org:" + orgID }
+
+// windows remembers, per bucket name, until when the server said its window
+// is spent (X-RateLimit-Remaining: 0, or a 429). It is process-wide so that
+// every client of one key honours it.
+var windows = &windowTable{until: map[string]time.Time{}}
+
+type windowTable struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// spent records that bucket may send nothing before t.
+func (w *windowTable) spent(bucket string, t time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if t.After(w.until[bucket]) {
+		w.until[bucket] = t
+	}
+}
+
+// wait returns how long bucket must still pause (0 when it need not).
+func (w *windowTable) wait(bucket string) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t, ok := w.until[bucket]
+	if !ok {
+		return 0
+	}
+	d := time.Until(t)
+	if d <= 0 {
+		delete(w.until, bucket)
+		return 0
+	}
+	return d
+}

@@ -1,0 +1,123 @@
+package klipy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// pace waits until the call may be sent: first for a window the server said
+// is spent, then for the key's bucket and, once the organization is known,
+// the organization's bucket. A wait that cannot end before ctx's deadline
+// fails at once with a *RateLimitError.
+func (c *Client) pace(ctx context.Context, op string) error {
+	if d := windows.wait(c.keyBucket); d > 0 {
+		if !fits(ctx, d) {
+			return &RateLimitError{Bucket: "server window", Wait: d}
+		}
+		c.waited(d)
+		if err := sleep(ctx, d); err != nil {
+			return fmt.Errorf("klipy: %s: waiting for the rate-limit window: %w", op, err)
+		}
+	}
+	start := time.Now()
+	err := c.limiter.Wait(ctx, c.keyBucket, c.rateLimit)
+	if org := c.OrganizationID(); err == nil && org != "" {
+		err = c.limiter.Wait(ctx, orgBucket(org), c.orgLimit)
+	}
+	if d := time.Since(start); d >= time.Millisecond {
+		c.waited(d)
+	}
+	var rl *RateLimitError
+	if err != nil && !errors.As(err, &rl) {
+		return fmt.Errorf("klipy: %s: waiting for rate-limit budget: %w", op, err)
+	}
+	return err
+}
+
+func (c *Client) waited(d time.Duration) {
+	if c.hooks.RateLimitWait != nil {
+		c.hooks.RateLimitWait(d)
+	}
+}
+
+// observe reads the request id and rate-limit headers of an answer, and
+// remembers a spent window (X-RateLimit-Remaining: 0, or a 429) so that
+// later calls pause until it resets.
+func (c *Client) observe(ex exchange) *Response {
+	if ex.header == nil {
+		return nil
+	}
+	h := ex.header
+	resp := &Response{StatusCode: ex.status, RequestID: requestID(h)}
+	resp.RateLimit = RateLimit{
+		Limit:     headerInt(h, "X-RateLimit-Limit"),
+		Remaining: headerInt(h, "X-RateLimit-Remaining"),
+		Reset:     parseReset(h.Get("X-RateLimit-Reset"), time.Now()),
+	}
+	switch {
+	case ex.status == http.StatusTooManyRequests:
+		windows.spent(c.keyBucket, time.Now().Add(c.retryWait(h)))
+	case resp.RateLimit.Remaining == 0 && !resp.RateLimit.Reset.IsZero():
+		windows.spent(c.keyBucket, resp.RateLimit.Reset)
+	}
+	return resp
+}
+
+// retryWait is how long a 429 asks to wait: Retry-After, else the window
+// reset, else one second.
+func (c *Client) retryWait(h http.Header) time.Duration {
+	now := time.Now()
+	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+		return d
+	}
+	if t := parseReset(h.Get("X-RateLimit-Reset"), now); !t.IsZero() {
+		return t.Sub(now)
+	}
+	return time.Second
+}
+
+// requestID reads the request id header under its usual names.
+func requestID(h http.Header) string {
+	return firstOf(h.Get("X-Request-Id"), h.Get("Request-Id"), h.Get("X-Klipy-Request-Id"))
+}
+
+// headerInt reads an integer header, -1 when absent or unreadable.
+func headerInt(h http.Header, name string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get(name)))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// parseReset reads X-RateLimit-Reset, whose unit is undocumented: values
+// above 1e12 are epoch milliseconds, above 1e9 epoch seconds, smaller ones
+// seconds from now. The result is at most maxWindowWait ahead and never
+// before now; zero when absent or unreadable.
+func parseReset(v string, now time.Time) time.Time {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < 0 {
+		return time.Time{}
+	}
+	var t time.Time
+	switch {
+	case f > 1e12:
+		t = time.UnixMilli(int64(f))
+	case f > 1e9:
+		t = time.Unix(int64(f), 0)
+	default:
+		t = now.Add(time.Duration(f * float64(time.Second)))
+	}
+	switch {
+	case t.Before(now):
+		return now
+	case t.After(now.Add(maxWindowWait)):
+		return now.Add(maxWindowWait)
+	}
+	return t
+}

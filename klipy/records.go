@@ -1,0 +1,182 @@
+package klipy
+
+import "encoding/json"
+
+// The record types read tolerantly (known fields under their contract names
+// or common aliases; anything else, or a known field with a value of an
+// unexpected type, kept in Extra) and write strictly (the contract's field
+// names, empty fields omitted, then every Extra field). The tools layer shows
+// these JSON forms to the model as Klipy returned them.
+
+// UnmarshalJSON reads a person object.
+func (p *Person) UnmarshalJSON(b []byte) error {
+	m, err := objectOf(b)
+	if err != nil {
+		return err
+	}
+	*p = Person{}
+	m.str(&p.ID, "id", "_id", "personId")
+	m.str(&p.Email, "email")
+	m.str(&p.FirstName, "firstName", "first_name")
+	m.str(&p.LastName, "lastName", "last_name")
+	m.str(&p.Title, "title")
+	m.str(&p.Phone, "phone")
+	m.str(&p.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	m.str(&p.CompanyID, "companyId", "company_id")
+	m.str(&p.Remarks, "remarks")
+	m.time(&p.CreatedAt, "createdAt", "created_at")
+	m.time(&p.UpdatedAt, "updatedAt", "updated_at")
+	p.Extra = m.extra()
+	return nil
+}
+
+// MarshalJSON writes the person with the API's field names plus Extra.
+func (p Person) MarshalJSON() ([]byte, error) {
+	var w objWriter
+	w.str("id", p.ID)
+	w.str("email", p.Email)
+	w.str("firstName", p.FirstName)
+	w.str("lastName", p.LastName)
+	w.str("title", p.Title)
+	w.str("phone", p.Phone)
+	w.str("linkedin", p.LinkedIn)
+	w.str("companyId", p.CompanyID)
+	w.str("remarks", p.Remarks)
+	w.time("createdAt", p.CreatedAt)
+	w.time("updatedAt", p.UpdatedAt)
+	w.extra(p.Extra)
+	return w.bytes()
+}
+
+// UnmarshalJSON reads a company object.
+func (c *Company) UnmarshalJSON(b []byte) error {
+	m, err := objectOf(b)
+	if err != nil {
+		return err
+	}
+	*c = Company{}
+	m.str(&c.ID, "id", "_id", "companyId")
+	m.str(&c.Name, "name")
+	m.str(&c.Domain, "domain")
+	m.str(&c.Industry, "industry")
+	m.int(&c.EmployeeCount, "employeeCount", "employee_count")
+	m.float(&c.EstimatedRevenue, "estimatedRevenue", "estimated_revenue")
+	m.str(&c.City, "city")
+	m.str(&c.State, "state")
+	m.str(&c.Country, "country")
+	m.str(&c.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	m.str(&c.Website, "website")
+	m.time(&c.CreatedAt, "createdAt", "created_at")
+	m.time(&c.UpdatedAt, "updatedAt", "updated_at")
+	c.Extra = m.extra()
+	return nil
+}
+
+// MarshalJSON writes the company with the API's field names plus Extra.
+func (c Company) MarshalJSON() ([]byte, error) {
+	var w objWriter
+	w.str("id", c.ID)
+	w.str("name", c.Name)
+	w.str("domain", c.Domain)
+	w.str("industry", c.Industry)
+	if c.EmployeeCount != nil {
+		w.value("employeeCount", *c.EmployeeCount)
+	}
+	if c.EstimatedRevenue != nil {
+		w.value("estimatedRevenue", *c.EstimatedRevenue)
+	}
+	w.str("city", c.City)
+	w.str("state", c.State)
+	w.str("country", c.Country)
+	w.str("linkedin", c.LinkedIn)
+	w.str("website", c.Website)
+	w.time("createdAt", c.CreatedAt)
+	w.time("updatedAt", c.UpdatedAt)
+	w.extra(c.Extra)
+	return w.bytes()
+}
+
+// UnmarshalJSON reads an interaction object.
+func (it *Interaction) UnmarshalJSON(b []byte) error {
+	m, err := objectOf(b)
+	if err != nil {
+		return err
+	}
+	*it = Interaction{}
+	m.str(&it.ID, "id", "_id", "interactionId")
+	m.str(&it.Type, "type")
+	m.str(&it.Direction, "direction")
+	m.str(&it.Title, "title")
+	m.str(&it.Summary, "summary")
+	m.str(&it.Source, "source")
+	m.str(&it.Sentiment, "sentiment")
+	m.str(&it.CreatedBy, "createdBy", "created_by")
+	m.strs(&it.Companies, "companies")
+	m.strs(&it.Contacts, "contacts")
+	m.time(&it.CreationTime, "creationTime", "creation_time", "createdAt", "created_at")
+	m.time(&it.InteractionDate, "interactionDate", "interaction_date")
+	it.Extra = m.extra()
+	return nil
+}
+
+// MarshalJSON writes the interaction with the API's field names plus Extra.
+func (it Interaction) MarshalJSON() ([]byte, error) {
+	var w objWriter
+	w.str("id", it.ID)
+	w.str("type", it.Type)
+	w.str("direction", it.Direction)
+	w.str("title", it.Title)
+	w.str("summary", it.Summary)
+	w.str("source", it.Source)
+	w.str("sentiment", it.Sentiment)
+	w.str("createdBy", it.CreatedBy)
+	w.strs("companies", it.Companies)
+	w.strs("contacts", it.Contacts)
+	w.time("creationTime", it.CreationTime)
+	w.time("interactionDate", it.InteractionDate)
+	w.extra(it.Extra)
+	return w.bytes()
+}
+
+// UnmarshalJSON reads an authenticate payload: the name from team_name,
+// organization_name, name or team.name; the organization id from
+// organization_id (or organizationId, org_id, team.id); scopes from scopes.
+func (ws *Workspace) UnmarshalJSON(b []byte) error {
+	m, err := objectOf(b)
+	if err != nil {
+		return err
+	}
+	*ws = Workspace{}
+	m.str(&ws.Name, "team_name", "teamName", "organization_name", "organizationName", "name")
+	m.str(&ws.OrganizationID, "organization_id", "organizationId", "org_id", "orgId")
+	if team, err := objectOf(m["team"]); err == nil {
+		if ws.Name == "" {
+			team.str(&ws.Name, "name")
+		}
+		if ws.OrganizationID == "" {
+			team.str(&ws.OrganizationID, "id")
+		}
+		if len(team) == 0 {
+			delete(m, "team")
+		}
+	}
+	var scopes []Scope
+	if raw, ok := m["scopes"]; ok && json.Unmarshal(raw, &scopes) == nil && scopes != nil {
+		ws.Scopes, ws.ScopesKnown = scopes, true
+		delete(m, "scopes")
+	}
+	ws.Extra = m.extra()
+	return nil
+}
+
+// MarshalJSON writes name, organization_id and (when known) scopes plus Extra.
+func (ws Workspace) MarshalJSON() ([]byte, error) {
+	var w objWriter
+	w.str("name", ws.Name)
+	w.str("organization_id", ws.OrganizationID)
+	if ws.ScopesKnown {
+		w.value("scopes", ws.Scopes)
+	}
+	w.extra(ws.Extra)
+	return w.bytes()
+}
