@@ -1,0 +1,246 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// errUsage marks a configuration or usage error: the message is printed on
+// one line and the process exits 2.
+var errUsage = errors.New("usage")
+
+// usageError returns an error that makes main print "klipy-mcp: msg" and exit 2.
+func usageError(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// The groups of commands a flag belongs to.
+const (
+	grpServe    = "serve"    // stdio, http, call, tools, doctor: the tool configuration
+	grpLog      = "log"      // every command that runs something
+	grpHTTP     = "http"     // http only
+	grpListen   = "listen"   // http and sandbox
+	grpOutput   = "output"   // call and tools
+	grpTools    = "tools"    // tools only
+	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
+)
+
+// flagSpec describes one flag: its name, its environment variable (empty
+// for output switches that are not configuration), its default and the
+// groups of commands that accept it. The README's configuration reference
+// and the packaging files are checked against this table.
+type flagSpec struct {
+	Name    string
+	Env     string
+	Default string
+	Bool    bool
+	Group   string
+	Usage   string
+}
+
+// flagTable is every flag klipy-mcp accepts.
+var flagTable = []flagSpec{
+	{Name: "api-key", Env: "KLIPY_API_KEY", Group: grpUpstream, Usage: "Klipy API key (klipy_api_…); never logged"},
+	{Name: "base-url", Env: "KLIPY_BASE_URL", Default: defaultBaseURL, Group: grpUpstream, Usage: "Klipy API base URL"},
+	{Name: "sandbox", Env: "KLIPY_SANDBOX", Default: "false", Bool: true, Group: grpUpstream, Usage: "use the embedded demo workspace instead of the real API (no key, no network)"},
+	{Name: "scopes", Env: "KLIPY_SCOPES", Group: grpUpstream, Usage: "comma list of the key's scopes, when the API does not report them"},
+	{Name: "rate-limit", Env: "KLIPY_RATE_LIMIT", Default: "200", Group: grpUpstream, Usage: "requests per minute per key sent upstream"},
+	{Name: "timeout", Env: "KLIPY_TIMEOUT", Default: "30s", Group: grpUpstream, Usage: "upper bound for one upstream request"},
+	{Name: "read-only", Env: "KLIPY_READ_ONLY", Default: "false", Bool: true, Group: grpServe, Usage: "only read tools exist; nothing re-enables writes"},
+	{Name: "toolsets", Env: "KLIPY_TOOLSETS", Default: "all", Group: grpServe, Usage: "comma list of workspace,people,companies,interactions (or all)"},
+	{Name: "tools", Env: "KLIPY_TOOLS", Group: grpServe, Usage: "comma list of tools to keep (default: every tool of the toolsets)"},
+	{Name: "exclude-tools", Env: "KLIPY_EXCLUDE_TOOLS", Group: grpServe, Usage: "comma list of tools to drop"},
+	{Name: "search-scan", Env: "KLIPY_SEARCH_SCAN", Default: "1000", Group: grpServe, Usage: "most records search_people scans for a free-text query"},
+	{Name: "confirm-destructive", Env: "KLIPY_CONFIRM_DESTRUCTIVE", Default: "auto", Group: grpServe, Usage: "auto|always|never: how deletes are confirmed"},
+	{Name: "log-level", Env: "KLIPY_LOG_LEVEL", Default: "info", Group: grpLog, Usage: "debug|info|warn|error"},
+	{Name: "log-format", Env: "KLIPY_LOG_FORMAT", Default: "text", Group: grpLog, Usage: "text|json"},
+	{Name: "log-file", Env: "KLIPY_LOG_FILE", Group: grpLog, Usage: "append logs to this file instead of stderr (never stdout)"},
+	{Name: "addr", Env: "KLIPY_ADDR", Default: "127.0.0.1:8080", Group: grpListen, Usage: "listen address (sandbox: 127.0.0.1:8787)"},
+	{Name: "public", Env: "KLIPY_PUBLIC", Default: "false", Bool: true, Group: grpListen, Usage: "allow a non-loopback address; hosted mode: callers must send their own key"},
+	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
+	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
+	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload)"},
+	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
+}
+
+// commandGroups says which flag groups each command accepts.
+var commandGroups = map[string][]string{
+	"stdio":   {grpUpstream, grpServe, grpLog},
+	"http":    {grpUpstream, grpServe, grpLog, grpListen, grpHTTP},
+	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
+	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
+	"doctor":  {grpUpstream, grpLog},
+	"sandbox": {grpLog, grpListen},
+	"version": {},
+}
+
+// sandboxAddr is the sandbox command's default listen address.
+const sandboxAddr = "127.0.0.1:8787"
+
+// parseFlags parses args for cmd: flags may come before or after positional
+// arguments ("--" ends the flags), and every flag not given on the command
+// line takes its environment variable when set. It returns the values by
+// flag name and the positional arguments.
+func parseFlags(cmd string, args []string, getenv func(string) string) (map[string]string, []string, error) {
+	fs := flag.NewFlagSet("klipy-mcp "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	values := make(map[string]*string)
+	for _, spec := range flagsFor(cmd) {
+		def := spec.Default
+		if cmd == "sandbox" && spec.Name == "addr" {
+			def = sandboxAddr
+		}
+		v := new(string)
+		*v = def
+		fs.Var(&stringFlag{v: v, bool: spec.Bool}, spec.Name, spec.Usage)
+		values[spec.Name] = v
+	}
+	pos, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, nil, err
+	}
+	if err != nil {
+		return nil, nil, usageError("%v (see klipy-mcp %s -h)", err, cmd)
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, nil, err
+	}
+	out := make(map[string]string, len(values))
+	for name, v := range values {
+		out[name] = *v
+	}
+	return out, pos, nil
+}
+
+// flagsFor returns the flags cmd accepts, in table order.
+func flagsFor(cmd string) []flagSpec {
+	var out []flagSpec
+	for _, spec := range flagTable {
+		if slices.Contains(commandGroups[cmd], spec.Group) {
+			out = append(out, spec)
+		}
+	}
+	return out
+}
+
+// parseInterleaved parses flags anywhere in args. Everything after a "--"
+// is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return append(pos, rest...), nil
+}
+
+// applyEnv sets every flag that was not on the command line from its
+// environment variable, so flags win over the environment.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, spec := range flagTable {
+		if spec.Env == "" || set[spec.Name] || fs.Lookup(spec.Name) == nil {
+			continue
+		}
+		if v, ok := lookupEnv(getenv, spec.Env); ok {
+			if err := fs.Set(spec.Name, v); err != nil {
+				return usageError("invalid %s=%q: %v", spec.Env, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+// stringFlag stores a flag's raw text; typed parsing happens in one place
+// (config.go) so that flag and environment values share their error messages.
+type stringFlag struct {
+	v    *string
+	bool bool
+}
+
+func (f *stringFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f *stringFlag) Set(s string) error { *f.v = s; return nil }
+
+// IsBoolFlag lets "--sandbox" stand for "--sandbox=true".
+func (f *stringFlag) IsBoolFlag() bool { return f.bool }
+
+// printUsage writes the help for cmd (or the overall help when cmd is empty).
+func printUsage(w io.Writer, cmd string) {
+	if cmd == "" {
+		fmt.Fprint(w, overallHelp)
+		return
+	}
+	fmt.Fprintf(w, "Usage: klipy-mcp %s [flags]%s\n\n%s\n\nFlags:\n", cmd, commandArgs[cmd], commandHelp[cmd])
+	for _, spec := range flagsFor(cmd) {
+		def := spec.Default
+		if cmd == "sandbox" && spec.Name == "addr" {
+			def = sandboxAddr
+		}
+		line := fmt.Sprintf("  --%s", spec.Name)
+		if spec.Env != "" {
+			line += " ($" + spec.Env + ")"
+		}
+		fmt.Fprintf(w, "%s\n      %s", line, spec.Usage)
+		if def != "" && def != "false" {
+			fmt.Fprintf(w, " (default %s)", def)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// commandHelp is the one-line description of each command.
+var commandHelp = map[string]string{
+	"stdio":   "Serve MCP over stdin/stdout (what Claude Desktop launches).",
+	"http":    "Serve MCP over streamable HTTP at /mcp, plus /healthz, /readyz and /metrics.",
+	"call":    "Run one tool exactly as an MCP client would and print its result. Exit 1 when the result is an error.",
+	"tools":   "Print the tool catalogue for the current configuration (markdown table, or --json for the tools/list payload).",
+	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom and contract drift. Never writes.",
+	"sandbox": "Serve the fake Klipy REST API, seeded with the demo workspace, for people building integrations.",
+	"version": "Print the version, commit and Go version.",
+}
+
+// commandArgs shows each command's positional arguments.
+var commandArgs = map[string]string{"call": " TOOL [JSON-ARGS]"}
+
+// commandOrder is the order commands are listed in.
+var commandOrder = []string{"stdio", "http", "call", "tools", "doctor", "sandbox", "version"}
+
+var overallHelp = func() string {
+	var b strings.Builder
+	b.WriteString("klipy-mcp: an MCP server for the Klipy CRM.\n\nUsage: klipy-mcp COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commandOrder {
+		fmt.Fprintf(&b, "  %-8s %s\n", c, commandHelp[c])
+	}
+	b.WriteString("\nRun 'klipy-mcp COMMAND -h' for a command's flags. Every flag has an environment variable; flags win.\n")
+	return b.String()
+}()
+
+// osGetenv is the environment lookup main uses.
+var osGetenv = os.Getenv

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/hosting"
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+)
+
+// shutdownGrace bounds how long in-flight requests may run after SIGTERM.
+const shutdownGrace = 25 * time.Second
+
+// sessionIdleTTL ends legacy-protocol sessions nobody has used for this long.
+const sessionIdleTTL = 30 * time.Minute
+
+// runHTTP serves MCP over streamable HTTP until a signal, then shuts down
+// gracefully.
+func runHTTP(ctx context.Context, e *env) error {
+	c := e.cfg
+	loopback, err := c.listen()
+	if err != nil {
+		return err
+	}
+	logger, closeLog, err := newLogger(c, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	hcfg, err := hostingConfig(c, loopback, logger)
+	if err != nil {
+		return err
+	}
+	h, err := hosting.New(hcfg)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return usageError("cannot listen on --addr %s: %v", c.Addr, err)
+	}
+	logger.Info("serving MCP over HTTP", "url", "http://"+ln.Addr().String()+"/mcp",
+		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey))
+	return serveUntilDone(ctx, ln, h, logger, func(ctx context.Context) error { return h.Close(ctx) })
+}
+
+// hostingConfig builds the HTTP host's configuration from c.
+func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Config, error) {
+	opts := klipyOptions(c, logger)
+	opts.APIKey = ""
+	hc := hosting.Config{
+		Tools:          c.toolsConfig(),
+		Klipy:          opts,
+		ServerKey:      c.APIKey,
+		Loopback:       loopback && !c.Public,
+		Sandbox:        c.Sandbox,
+		AllowedOrigins: c.AllowedOrigins,
+		SessionIdleTTL: sessionIdleTTL,
+		Logger:         logger,
+	}
+	hc.Tools.Logger = logger
+	if c.Sandbox {
+		hc.ServerKey = klipytest.SandboxKey
+	}
+	if c.APIKey != "" && !hc.Loopback && !c.Sandbox {
+		logger.Warn("--api-key is ignored on a public listener: every caller must send their own key")
+	}
+	if c.RedisURL != "" {
+		lim, err := redisLimiter(c.RedisURL)
+		if err != nil {
+			return hc, err
+		}
+		hc.Klipy.Limiter = lim
+	}
+	return hc, nil
+}
+
+// serveUntilDone serves h on ln until ctx is done, then stops accepting,
+// lets in-flight requests finish (bounded by shutdownGrace) and closes.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, closeFn func(context.Context) error) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if closeFn != nil {
+		err = errors.Join(err, closeFn(sctx))
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
