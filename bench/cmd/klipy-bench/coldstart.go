@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/bench"
+)
+
+// startup is what one spawn of a stdio server measured.
+type startup struct {
+	coldStart time.Duration
+	peakKiB   int64
+	toolsList json.RawMessage
+}
+
+// spawnOnce spawns t over stdio, times spawn → initialize response, then
+// lists the tools and reads the process's peak RSS.
+func spawnOnce(ctx context.Context, t *target) (startup, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	srv, start, err := t.startStdio()
+	if err != nil {
+		return startup{}, err
+	}
+	defer srv.Close(5 * time.Second)
+	if _, err := srv.Call(ctx, "initialize", bench.InitializeParams()); err != nil {
+		return startup{}, fmt.Errorf("%s: %w", t.name, err)
+	}
+	var s startup
+	s.coldStart = time.Since(start)
+	if err := srv.Notify("notifications/initialized", nil); err != nil {
+		return startup{}, err
+	}
+	if s.toolsList, err = srv.Call(ctx, "tools/list", map[string]any{}); err != nil {
+		return startup{}, fmt.Errorf("%s: %w", t.name, err)
+	}
+	mem, err := bench.ReadMemory(srv.PID())
+	if err != nil {
+		return startup{}, err
+	}
+	s.peakKiB = mem.Peak
+	return s, nil
+}
+
+// coldStarts spawns every target warmup+runs times, interleaved so that
+// machine noise falls on all of them alike, and keeps the measured runs.
+func coldStarts(ctx context.Context, targets []*target, warmup, runs int) (map[string][]startup, error) {
+	got := map[string][]startup{}
+	for i := range warmup + runs {
+		for _, t := range targets {
+			s, err := spawnOnce(ctx, t)
+			if err != nil {
+				return got, fmt.Errorf("cold start of %s (run %d): %w", t.name, i, err)
+			}
+			if i >= warmup {
+				got[t.name] = append(got[t.name], s)
+			}
+		}
+	}
+	return got, nil
+}
+
+// coldStartRows turns the spawns into the cold-start and peak-RSS rows.
+func coldStartRows(runs map[string][]startup) []bench.Row {
+	var start, peak = map[string]bench.Sample{}, map[string][]int64{}
+	for name, ss := range runs {
+		for _, s := range ss {
+			start[name] = append(start[name], s.coldStart)
+			peak[name] = append(peak[name], s.peakKiB)
+		}
+	}
+	k, f := start["klipy-mcp"], start["floor"]
+	p50 := bench.Row{Measure: "stdio cold start p50 (spawn → initialize)", Unit: "ms",
+		Klipy: bench.Num(bench.Ms(k.Percentile(50))), Floor: bench.Num(bench.Ms(f.Percentile(50))),
+		Budget: "≤ 1.3× floor"}.WithRatio()
+	p50.Status = bench.Verdict(*p50.Ratio <= 1.3)
+	p90 := bench.Row{Measure: "stdio cold start p90", Unit: "ms",
+		Klipy: bench.Num(bench.Ms(k.Percentile(90))), Floor: bench.Num(bench.Ms(f.Percentile(90))),
+		Budget: "—", Status: bench.Info}.WithRatio()
+	kp, fp := medianKiB(peak["klipy-mcp"]), medianKiB(peak["floor"])
+	rss := bench.Row{Measure: "peak RSS after initialize + tools/list (median)", Unit: "MB",
+		Klipy: bench.Num(kp * 1024 / 1e6), Floor: bench.Num(fp * 1024 / 1e6), Budget: "≤ 1.5× floor and ≤ 20 MB"}.WithRatio()
+	rss.Status = bench.Verdict(*rss.Ratio <= 1.5 && *rss.Klipy <= 20)
+	rss.Note = fmt.Sprintf("%d runs each", len(k))
+	return []bench.Row{p50, p90, rss}
+}
+
+// medianKiB returns the median of v as a float.
+func medianKiB(v []int64) float64 {
+	s := make(bench.Sample, len(v))
+	for i, x := range v {
+		s[i] = time.Duration(x)
+	}
+	return float64(s.Percentile(50))
+}

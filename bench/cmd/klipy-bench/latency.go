@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/bench"
+)
+
+// latencies are the round trips of one stdio latency run.
+type latencies struct {
+	mcp, direct, floor bench.Sample
+}
+
+// stdioLatency measures, in alternating blocks, klipy-mcp's get_person over
+// stdio, the same fetch by the klipy client directly, and the floor's echo
+// over stdio; calls is the number of each.
+func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*latencies, error) {
+	direct, err := up.directClient(unlimited, unlimited)
+	if err != nil {
+		return nil, err
+	}
+	ksrv, err := startInitialized(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	defer ksrv.Close(5 * time.Second)
+	fsrv, err := startInitialized(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	defer fsrv.Close(5 * time.Second)
+
+	const block = 50
+	var l latencies
+	warm := min(200, calls)
+	for done := -warm; done < calls; done += block {
+		n := min(block, calls-max(done, 0))
+		m, err1 := timeCalls(n, func() error { return stdioCall(ctx, ksrv, k) })
+		d, err2 := timeCalls(n, func() error { _, _, err := direct.People.Get(ctx, up.personID); return err })
+		e, err3 := timeCalls(n, func() error { return stdioCall(ctx, fsrv, f) })
+		if err := firstErr(err1, err2, err3); err != nil {
+			return nil, err
+		}
+		if done >= 0 {
+			l.mcp, l.direct, l.floor = append(l.mcp, m...), append(l.direct, d...), append(l.floor, e...)
+		}
+	}
+	return &l, nil
+}
+
+// startInitialized spawns t over stdio and initializes it.
+func startInitialized(ctx context.Context, t *target) (*bench.StdioServer, error) {
+	srv, _, err := t.startStdio()
+	if err != nil {
+		return nil, err
+	}
+	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := srv.Initialize(ictx); err != nil {
+		srv.Close(time.Second)
+		return nil, fmt.Errorf("%s: %w", t.name, err)
+	}
+	return srv, nil
+}
+
+// stdioCall makes t's measured tool call and checks it succeeded.
+func stdioCall(ctx context.Context, srv *bench.StdioServer, t *target) error {
+	res, err := srv.Call(ctx, "tools/call", bench.CallParams(t.tool, t.args))
+	if err != nil {
+		return err
+	}
+	return bench.CheckToolResult(res)
+}
+
+// timeCalls runs fn n times and returns each duration.
+func timeCalls(n int, fn func() error) (bench.Sample, error) {
+	s := make(bench.Sample, 0, n)
+	for range n {
+		start := time.Now()
+		if err := fn(); err != nil {
+			return nil, err
+		}
+		s = append(s, time.Since(start))
+	}
+	return s, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// latencyRows reports the added latency of a stdio call over a direct one.
+func latencyRows(l *latencies) []bench.Row {
+	added50 := bench.Ms(l.mcp.Percentile(50) - l.direct.Percentile(50))
+	added99 := bench.Ms(l.mcp.Percentile(99) - l.direct.Percentile(99))
+	n := fmt.Sprintf("%d calls each", len(l.mcp))
+	return []bench.Row{
+		{Measure: "added stdio call latency p50 (get_person − direct klipy call)", Unit: "ms",
+			Klipy: bench.Num(added50), Budget: "≤ 0.3 ms", Status: bench.Verdict(added50 <= 0.3), Note: n},
+		{Measure: "added stdio call latency p99", Unit: "ms", Klipy: bench.Num(added99), Budget: "—", Status: bench.Info},
+		bench.Row{Measure: "stdio tools/call round trip p50 (get_person vs echo)", Unit: "ms",
+			Klipy: bench.Num(bench.Ms(l.mcp.Percentile(50))), Floor: bench.Num(bench.Ms(l.floor.Percentile(50))),
+			Budget: "—", Status: bench.Info}.WithRatio(),
+		bench.Row{Measure: "stdio tools/call round trip p99", Unit: "ms",
+			Klipy: bench.Num(bench.Ms(l.mcp.Percentile(99))), Floor: bench.Num(bench.Ms(l.floor.Percentile(99))),
+			Budget: "—", Status: bench.Info}.WithRatio(),
+		{Measure: "direct klipy client People.Get p50 / p99", Unit: "ms",
+			Klipy: bench.Num(bench.Ms(l.direct.Percentile(50))), Budget: "—", Status: bench.Info,
+			Note: fmt.Sprintf("p99 %.3f ms", bench.Ms(l.direct.Percentile(99)))},
+	}
+}

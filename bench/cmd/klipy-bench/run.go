@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/bench"
+)
+
+// run builds the servers, runs the chosen phases and reports. It returns
+// whether every budget was met.
+func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
+	began := time.Now()
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return false, err
+	}
+	cfg.root = root
+	dir := cfg.binDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "klipy-bench-"); err != nil {
+			return false, err
+		}
+		defer os.RemoveAll(dir)
+	}
+	log.Info("building", "dir", dir)
+	kbin, kerr := build(ctx, root, dir, "klipy-mcp", "./cmd/klipy-mcp")
+	fbin, err := build(ctx, root, dir, "floor", "./bench/floor")
+	if err != nil {
+		return false, err
+	}
+	up, err := startUpstream(ctx, unlimited, unlimited)
+	if err != nil {
+		return false, err
+	}
+	defer up.close()
+	k, f := targets(kbin, fbin, up)
+
+	var rows []bench.Row
+	for _, p := range phases {
+		if !cfg.wants(p) {
+			continue
+		}
+		log.Info("measuring", "phase", p)
+		var got []bench.Row
+		if kerr != nil {
+			got, err = nil, kerr
+		} else {
+			got, err = runPhase(ctx, p, cfg, k, f, up)
+		}
+		if err != nil {
+			log.Error("phase failed", "phase", p, "err", err)
+			got = append(got, bench.Row{Measure: p, Status: bench.Error, Note: oneLine(err)})
+		}
+		rows = append(rows, got...)
+	}
+	return report(ctx, cfg, rows, time.Since(began))
+}
+
+// targets describes the two servers. klipy-mcp runs as a user would run it
+// (key + base URL) with a rate limit high enough not to distort latency.
+func targets(kbin, fbin string, up *upstream) (*target, *target) {
+	k := &target{name: "klipy-mcp", bin: kbin,
+		stdioArgs: []string{"stdio", "--api-key", benchKey, "--base-url", up.baseURL},
+		httpArgs: []string{"http", "--api-key", benchKey, "--base-url", up.baseURL,
+			"--rate-limit", strconv.Itoa(unlimited)},
+		tool: "get_person", args: map[string]any{"person_id": up.personID}}
+	f := &target{name: "floor", bin: fbin, stdioArgs: []string{"stdio"}, httpArgs: []string{"http"},
+		tool: "echo", args: map[string]any{"message": "hello"}}
+	return k, f
+}
+
+// withRateLimit returns a copy of t whose stdio mode has no effective limit.
+func withRateLimit(t *target) *target {
+	c := *t
+	c.stdioArgs = append(append([]string{}, t.stdioArgs...), "--rate-limit", strconv.Itoa(unlimited))
+	return &c
+}
+
+func runPhase(ctx context.Context, phase string, cfg *config, k, f *target, up *upstream) ([]bench.Row, error) {
+	switch phase {
+	case "startup":
+		return startupPhase(ctx, cfg, k, f)
+	case "latency":
+		l, err := stdioLatency(ctx, withRateLimit(k), f, up, cfg.calls)
+		if err != nil {
+			return nil, err
+		}
+		return latencyRows(l), nil
+	case "http":
+		return httpThroughput(ctx, k, f, cfg.levels, cfg.httpDuration, cfg.httpWarm)
+	case "sessions":
+		km, err := sessionMemory(ctx, k, cfg.sessions)
+		if err != nil {
+			return nil, err
+		}
+		fm, err := sessionMemory(ctx, f, cfg.sessions)
+		if err != nil {
+			return nil, err
+		}
+		return sessionRows(km, fm, cfg.sessions), nil
+	case "budget":
+		b, err := upstreamBudget(ctx, k, cfg.budgetCallers, cfg.budgetDuration)
+		if err != nil {
+			return nil, err
+		}
+		return budgetRows(b, cfg.budgetCallers), nil
+	}
+	return nil, fmt.Errorf("unknown phase %q", phase)
+}
+
+// startupPhase measures cold starts and peak RSS, and sizes tools/list.
+func startupPhase(ctx context.Context, cfg *config, k, f *target) ([]bench.Row, error) {
+	runs, err := coldStarts(ctx, []*target{k, f}, cfg.warmup, cfg.runs)
+	if err != nil {
+		return nil, err
+	}
+	rows := coldStartRows(runs)
+	tok := bench.Tokenizer{Dir: filepath.Join(cfg.root, "bench", "tokenizer")}
+	if err := tok.Install(ctx); err != nil {
+		return rows, err
+	}
+	kc, err := measureCatalogue(ctx, tok, runs[k.name][0].toolsList)
+	if err != nil {
+		return rows, fmt.Errorf("klipy-mcp tools/list: %w", err)
+	}
+	fc, err := measureCatalogue(ctx, tok, runs[f.name][0].toolsList)
+	if err != nil {
+		return rows, fmt.Errorf("floor tools/list: %w", err)
+	}
+	return append(rows, catalogueRows(kc, fc)...), nil
+}
+
+// moduleRoot returns the directory of the main module's go.mod.
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("run klipy-bench from inside the klipy-mcp module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+func oneLine(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// report prints the rows as JSON lines and a table, and updates the doc.
+func report(ctx context.Context, cfg *config, rows []bench.Row, took time.Duration) (bool, error) {
+	if err := bench.WriteJSONLines(os.Stdout, rows); err != nil {
+		return false, err
+	}
+	table := bench.Markdown(rows)
+	fmt.Println()
+	fmt.Print(table)
+	ok := true
+	for _, r := range rows {
+		ok = ok && r.Status != bench.Fail && r.Status != bench.Error
+	}
+	if cfg.doc == "" {
+		return ok, nil
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Generated by `%s` on %s (took %s).\n\n", strings.TrimSpace(cfg.command),
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second))
+	b.WriteString(machine(ctx) + "\n")
+	b.WriteString(table)
+	return ok, bench.UpdateDoc(filepath.Join(cfg.root, cfg.doc), b.String())
+}
+
+// machine describes where the run happened.
+func machine(ctx context.Context) string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	gov, _ := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	return fmt.Sprintf("Machine: %s, %d cores (GOMAXPROCS of the servers), %s, %s/%s.\n",
+		cpu, numCPU(), strings.TrimSpace(string(gov)), goos(), goarch())
+}

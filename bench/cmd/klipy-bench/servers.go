@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/bench"
+)
+
+// target is one server under test: how to launch it and what to call.
+type target struct {
+	name string // "klipy-mcp" or "floor"
+	bin  string
+	// stdioArgs and httpArgs are the command lines of the two modes; httpArgs
+	// gets "--addr HOST:PORT" appended.
+	stdioArgs []string
+	httpArgs  []string
+	// tool and args are the call measured.
+	tool string
+	args map[string]any
+}
+
+// build compiles pkg (relative to the module root) into dir.
+func build(ctx context.Context, root, dir, name, pkg string) (string, error) {
+	out := filepath.Join(dir, name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+	cmd.Dir = root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
+	}
+	return out, nil
+}
+
+// command returns the process for args with a clean environment: no KLIPY_
+// variable leaks in from the caller's shell.
+func command(bin string, args []string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	var env []string
+	for _, kv := range os.Environ() {
+		if len(kv) < 6 || kv[:6] != "KLIPY_" {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	cmd.Stderr = &capped{max: 8 << 10}
+	return cmd
+}
+
+// startStdio spawns t in stdio mode.
+func (t *target) startStdio(extra ...string) (*bench.StdioServer, time.Time, error) {
+	return bench.StartStdio(command(t.bin, append(append([]string{}, t.stdioArgs...), extra...)))
+}
+
+// httpProc is a server running in HTTP mode.
+type httpProc struct {
+	cmd *exec.Cmd
+	url string // the /mcp endpoint
+}
+
+// startHTTP starts t in HTTP mode on a free loopback port and waits until it
+// answers /healthz.
+func (t *target) startHTTP(ctx context.Context) (*httpProc, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := command(t.bin, append(append([]string{}, t.httpArgs...), "--addr", addr))
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	p := &httpProc{cmd: cmd, url: "http://" + addr + "/mcp"}
+	if err := waitHealthy(ctx, "http://"+addr+"/healthz"); err != nil {
+		p.stop()
+		return nil, fmt.Errorf("%s http: %w; stderr: %s", t.name, err, cmd.Stderr)
+	}
+	return p, nil
+}
+
+// stop ends the server and waits for it.
+func (p *httpProc) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free just now.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port), nil
+}
+
+// waitHealthy polls url until it answers 200, for at most 15 s.
+func waitHealthy(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("not healthy at %s: %w", url, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// capped keeps the first max bytes written to it (a server's stderr, for
+// diagnostics) and drops the rest.
+type capped struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if room := c.max - len(c.buf); room > 0 {
+		c.buf = append(c.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+func (c *capped) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.buf)
+}
