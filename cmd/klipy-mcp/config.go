@@ -51,8 +51,9 @@ var knownScopes = []klipy.Scope{klipy.ScopeAll, klipy.ScopePeopleRead, klipy.Sco
 
 // loadConfig turns the raw flag values into a config, rejecting anything
 // malformed with a message that names the flag and the fix.
-func loadConfig(v map[string]string) (*config, error) {
-	p := &valueParser{v: v}
+func loadConfig(fv flagValues) (*config, error) {
+	v := fv.val
+	p := &valueParser{v: v, env: fv.env}
 	c := &config{
 		APIKey:         strings.TrimSpace(v["api-key"]),
 		BaseURL:        v["base-url"],
@@ -156,13 +157,21 @@ func splitList(s string) []string {
 // valueParser parses flag values, keeping the first error.
 type valueParser struct {
 	v   map[string]string
+	env map[string]string // flag name → environment variable it came from
 	err error
 }
 
+// fail records that flag name's value breaks rule, naming the flag or the
+// environment variable the value came from.
 func (p *valueParser) fail(name, rule string) {
-	if p.err == nil {
-		p.err = usageError("invalid --%s %q: %s", name, p.v[name], rule)
+	if p.err != nil {
+		return
 	}
+	if env, ok := p.env[name]; ok {
+		p.err = usageError("invalid %s=%q: %s", env, p.v[name], rule)
+		return
+	}
+	p.err = usageError("invalid --%s %q: %s", name, p.v[name], rule)
 }
 
 func (p *valueParser) bool(name string) bool {

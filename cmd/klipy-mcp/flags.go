@@ -82,11 +82,18 @@ var commandGroups = map[string][]string{
 // sandboxAddr is the sandbox command's default listen address.
 const sandboxAddr = "127.0.0.1:8787"
 
+// flagValues are the raw values of one command's flags by name, and for
+// those taken from the environment, the variable's name (for messages).
+type flagValues struct {
+	val map[string]string
+	env map[string]string
+}
+
 // parseFlags parses args for cmd: flags may come before or after positional
 // arguments ("--" ends the flags), and every flag not given on the command
-// line takes its environment variable when set. It returns the values by
-// flag name and the positional arguments.
-func parseFlags(cmd string, args []string, getenv func(string) string) (map[string]string, []string, error) {
+// line takes its environment variable when set. It returns the values and
+// the positional arguments.
+func parseFlags(cmd string, args []string, getenv func(string) string) (flagValues, []string, error) {
 	fs := flag.NewFlagSet("klipy-mcp "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	values := make(map[string]*string)
@@ -102,17 +109,14 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (map[stri
 	}
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		return nil, nil, err
+		return flagValues{}, nil, err
 	}
 	if err != nil {
-		return nil, nil, usageError("%v (see klipy-mcp %s -h)", err, cmd)
+		return flagValues{}, nil, usageError("%v (see klipy-mcp %s -h)", err, cmd)
 	}
-	if err := applyEnv(fs, getenv); err != nil {
-		return nil, nil, err
-	}
-	out := make(map[string]string, len(values))
+	out := flagValues{val: make(map[string]string, len(values)), env: applyEnv(fs, getenv)}
 	for name, v := range values {
-		out[name] = *v
+		out.val[name] = *v
 	}
 	return out, pos, nil
 }
@@ -150,26 +154,22 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // applyEnv sets every flag that was not on the command line from its
-// environment variable, so flags win over the environment.
-func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+// environment variable, so flags win over the environment. It returns the
+// variables it used, by flag name.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) map[string]string {
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	used := make(map[string]string)
 	for _, spec := range flagTable {
 		if spec.Env == "" || set[spec.Name] || fs.Lookup(spec.Name) == nil {
 			continue
 		}
-		if v, ok := lookupEnv(getenv, spec.Env); ok {
-			if err := fs.Set(spec.Name, v); err != nil {
-				return usageError("invalid %s=%q: %v", spec.Env, v, err)
-			}
+		if v := getenv(spec.Env); v != "" {
+			_ = fs.Set(spec.Name, v) // stringFlag.Set cannot fail
+			used[spec.Name] = spec.Env
 		}
 	}
-	return nil
-}
-
-func lookupEnv(getenv func(string) string, name string) (string, bool) {
-	v := getenv(name)
-	return v, v != ""
+	return used
 }
 
 // stringFlag stores a flag's raw text; typed parsing happens in one place
