@@ -118,6 +118,8 @@ type PersonResult struct {
 	Person Person `json:"person" jsonschema:"required"`
 	// Recent interactions (get_person with include_interactions).
 	Interactions []Interaction `json:"interactions,omitempty"`
+	// Why interactions are missing, when they are.
+	Note string `json:"note,omitempty"`
 }
 
 // CompanyResult is the output of get_company and the company write tools.

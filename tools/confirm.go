@@ -1,0 +1,156 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/schema"
+)
+
+// confirmID names the confirmation in a multi round-trip tool call.
+const confirmID = "confirm_delete"
+
+// deletion describes one kind of delete for the shared confirmation flow.
+type deletion struct {
+	tool, what string
+	scope      klipy.Scope
+	// name reads the record and returns a label for the confirmation.
+	name func(ctx context.Context, c *klipy.Client, id string) (string, error)
+	del  func(ctx context.Context, id string) (*klipy.DeleteResult, *klipy.Response, error)
+}
+
+func deletePerson(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
+	a, bad := argsOf[schema.PersonIDArgs]("delete_person", req)
+	if bad != nil {
+		return bad
+	}
+	return s.runDelete(ctx, c, req, deletion{tool: "delete_person", what: "person", scope: klipy.ScopePeopleWrite,
+		name: personLabel, del: c.People.Delete}, a.PersonID)
+}
+
+func deleteCompany(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
+	a, bad := argsOf[schema.CompanyIDArgs]("delete_company", req)
+	if bad != nil {
+		return bad
+	}
+	return s.runDelete(ctx, c, req, deletion{tool: "delete_company", what: "company", scope: klipy.ScopeCompaniesRemove,
+		name: companyLabel, del: c.Companies.Delete}, a.CompanyID)
+}
+
+// runDelete deletes after the confirmation SPEC §4 asks for: the user
+// confirms through elicitation where the client supports it; with
+// ConfirmAlways a client that cannot elicit is refused; with ConfirmNever the
+// host's own approval is the only gate.
+func (s *srv) runDelete(ctx context.Context, c *klipy.Client, req mcp.CallToolRequest, d deletion, id string) *mcp.CallToolResult {
+	state := d.tool + ":" + id
+	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
+		if req.Params.RequestState != state {
+			return errorResult("Not deleted: the confirmation answered a different request. Call " + d.tool + " again.")
+		}
+		if !accepted(ans) {
+			return success(schema.DeleteResult{ID: id, Message: "Not deleted: the user declined."})
+		}
+		return s.doDelete(ctx, d, id)
+	}
+	mode := s.cfg.ConfirmDestructive
+	if mode == ConfirmNever || (mode == ConfirmAuto && !canElicit(ctx)) {
+		return s.doDelete(ctx, d, id)
+	}
+	if !canElicit(ctx) {
+		return errorResult(fmt.Sprintf("Not deleted: this server requires the user to confirm deletes (confirm-destructive=always), and this client cannot ask them (no elicitation support). Ask the user to delete the %s in Klipy, or use a client that supports elicitation.", d.what))
+	}
+	label, err := d.name(ctx, c, id)
+	if err != nil {
+		return toolError(err, errCtx{scope: d.scope, what: d.what, id: id})
+	}
+	params := mcp.ElicitationParams{
+		Message: fmt.Sprintf("Delete the %s %s (id %s) from Klipy? This cannot be undone.", d.what, label, id),
+		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{
+			"confirm": map[string]any{"type": "boolean", "title": "Delete " + label, "default": false},
+		}, "required": []string{"confirm"}},
+	}
+	return server.NewInputRequestBuilder(state).Elicit(confirmID, params).ToolResult()
+}
+
+func (s *srv) doDelete(ctx context.Context, d deletion, id string) *mcp.CallToolResult {
+	res, _, err := d.del(ctx, id)
+	if err != nil {
+		return toolError(err, errCtx{scope: d.scope, what: d.what, id: id})
+	}
+	out := schema.DeleteResult{ID: id, Deleted: true, Message: "Deleted permanently."}
+	if res != nil && res.ID != "" {
+		out.ID = res.ID
+	}
+	return success(out)
+}
+
+// accepted reports whether the user accepted and did not untick confirm.
+func accepted(ans *mcp.ElicitationResult) bool {
+	if ans.Action != mcp.ElicitationResponseActionAccept {
+		return false
+	}
+	if m, ok := ans.Content.(map[string]any); ok {
+		if v, ok := m["confirm"].(bool); ok {
+			return v
+		}
+	}
+	return false
+}
+
+// canElicit reports whether the calling client declared elicitation: per
+// request in the 2026-07-28 protocol, per session before it.
+func canElicit(ctx context.Context) bool {
+	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
+	}
+	sess := server.ClientSessionFromContext(ctx)
+	withInfo, ok := sess.(server.SessionWithClientInfo)
+	if !ok {
+		return false
+	}
+	if _, ok := sess.(server.SessionWithElicitation); !ok {
+		return false
+	}
+	return withInfo.GetClientCapabilities().Elicitation != nil
+}
+
+func personLabel(ctx context.Context, c *klipy.Client, id string) (string, error) {
+	p, _, err := c.People.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSpace(p.FirstName + " " + p.LastName)
+	switch {
+	case name != "" && p.Email != "":
+		name += " <" + p.Email + ">"
+	case name == "":
+		name = p.Email
+	}
+	return quoteLabel(name), nil
+}
+
+func companyLabel(ctx context.Context, c *klipy.Client, id string) (string, error) {
+	co, _, err := c.Companies.Get(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	name := co.Name
+	if name == "" {
+		name = co.Domain
+	}
+	return quoteLabel(name), nil
+}
+
+// quoteLabel sanitises a record's name for showing to the user.
+func quoteLabel(s string) string {
+	s = clip(strings.Join(strings.Fields(sanitizeText(s)), " "), 120)
+	if s == "" {
+		return "(unnamed)"
+	}
+	return "\u201c" + s + "\u201d"
+}
