@@ -23,13 +23,22 @@ func resources() []resource {
 	return []resource{
 		{uri: "klipy://people/{person_id}", name: "person", title: "Klipy person", what: "person", param: "person_id",
 			toolset: ToolsetPeople, scope: klipy.ScopePeopleRead,
-			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) { p, _, err := c.People.Get(ctx, id); return p, err }},
+			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) {
+				p, _, err := c.People.Get(ctx, id)
+				return p, err
+			}},
 		{uri: "klipy://companies/{company_id}", name: "company", title: "Klipy company", what: "company", param: "company_id",
 			toolset: ToolsetCompanies, scope: klipy.ScopeCompaniesRead,
-			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) { co, _, err := c.Companies.Get(ctx, id); return co, err }},
+			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) {
+				co, _, err := c.Companies.Get(ctx, id)
+				return co, err
+			}},
 		{uri: "klipy://interactions/{interaction_id}", name: "interaction", title: "Klipy interaction", what: "interaction", param: "interaction_id",
 			toolset: ToolsetInteractions, scope: klipy.ScopeInteractionsRead,
-			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) { it, _, err := c.Interactions.Get(ctx, id); return it, err }},
+			get: func(ctx context.Context, c *klipy.Client, id string) (any, error) {
+				it, _, err := c.Interactions.Get(ctx, id)
+				return it, err
+			}},
 	}
 }
 
