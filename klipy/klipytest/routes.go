@@ -70,7 +70,7 @@ func matchPath(pattern, path string) (map[string]string, bool) {
 	var params map[string]string
 	for i, p := range ps {
 		switch {
-		case p == "{id}" && gs[i] != "" && !(i == 1 && gs[i] == "query"):
+		case p == "{id}" && gs[i] != "":
 			params = map[string]string{"id": gs[i]}
 		case p != gs[i]:
 			return nil, false
