@@ -1,0 +1,210 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+)
+
+// The tests run the real klipy client against the in-memory fake over real
+// HTTP, and call tools through mcp-go's client.
+
+const (
+	testOrg  = "acme"
+	fullKey  = "klipy_api_test_full"
+	unlimits = 1 << 20
+)
+
+// fake is a Klipy API fake served over HTTP, seeded with the demo workspace.
+type fake struct {
+	*klipytest.Server
+	url string
+}
+
+func newFake(t *testing.T) *fake {
+	t.Helper()
+	s := klipytest.New(klipytest.Options{KeyLimit: unlimits, OrgLimit: unlimits})
+	if err := s.SeedDemo(testOrg); err != nil {
+		t.Fatal(err)
+	}
+	s.AddKey(klipytest.Key{Token: fullKey, Org: testOrg, Scopes: []string{"ALL"}})
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return &fake{Server: s, url: hs.URL + "/api/v1"}
+}
+
+// client returns a klipy client for a key with scopes (none = ALL) that has
+// learnt its scopes from /authenticate.
+func (f *fake) client(t *testing.T, scopes ...string) *klipy.Client {
+	t.Helper()
+	token := fullKey
+	if len(scopes) > 0 {
+		token = "klipy_api_test_" + strings.NewReplacer(":", "_", ",", "_").Replace(strings.Join(scopes, ","))
+		f.AddKey(klipytest.Key{Token: token, Org: testOrg, Scopes: scopes})
+	}
+	c, err := klipy.New(klipy.Options{BaseURL: f.url, APIKey: token, RateLimit: unlimits, OrgLimit: unlimits, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Authenticate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newServer builds the MCP server for cfg, failing the test on error.
+func newServer(t *testing.T, cfg Config) *server.MCPServer {
+	t.Helper()
+	s, err := NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// connect starts an in-process MCP client on s. Without options it speaks
+// the 2025-11-25 protocol as today's clients do.
+func connect(t *testing.T, s *server.MCPServer, opts ...client.ClientOption) *client.Client {
+	t.Helper()
+	if len(opts) == 0 {
+		opts = []client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}
+	}
+	c, err := client.NewInProcessClientWithOptions(s, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ClientInfo = mcp.Implementation{Name: "tools-test", Version: "1"}
+	req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	if _, err := c.Initialize(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// call calls a tool; a protocol-level error fails the test.
+func call(t *testing.T, c *client.Client, name string, args any) *mcp.CallToolResult {
+	t.Helper()
+	res, err := callErr(t.Context(), c, name, args)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return res
+}
+
+func callErr(ctx context.Context, c *client.Client, name string, args any) (*mcp.CallToolResult, error) {
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	return c.CallTool(ctx, req)
+}
+
+// text returns the result's first text block.
+func text(t *testing.T, res *mcp.CallToolResult) string {
+	t.Helper()
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			return tc.Text
+		}
+	}
+	t.Fatalf("result has no text block: %+v", res)
+	return ""
+}
+
+// okResult asserts success and that the text block and structuredContent
+// carry the same JSON; it returns that JSON decoded.
+func okResult(t *testing.T, res *mcp.CallToolResult) map[string]any {
+	t.Helper()
+	txt := text(t, res)
+	if res.IsError {
+		t.Fatalf("unexpected isError result: %s", txt)
+	}
+	var fromText, fromStruct map[string]any
+	if err := json.Unmarshal([]byte(txt), &fromText); err != nil {
+		t.Fatalf("text block is not JSON: %v\n%s", err, txt)
+	}
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &fromStruct); err != nil {
+		t.Fatal(err)
+	}
+	if !jsonEqual(fromText, fromStruct) {
+		t.Errorf("text block and structuredContent differ:\ntext:   %s\nstruct: %s", txt, b)
+	}
+	return fromText
+}
+
+// errText asserts an isError result and returns its text.
+func errText(t *testing.T, res *mcp.CallToolResult) string {
+	t.Helper()
+	txt := text(t, res)
+	if !res.IsError {
+		t.Fatalf("want isError result, got: %s", txt)
+	}
+	return txt
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// requests returns the fake's log since the last reset, as "METHOD /path".
+func (f *fake) requests() []string {
+	var out []string
+	for _, r := range f.Requests() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// lastBody returns the JSON body of the last request to method and path.
+func (f *fake) lastBody(t *testing.T, method, path string) map[string]any {
+	t.Helper()
+	reqs := f.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Method == method && reqs[i].Path == path {
+			var m map[string]any
+			if err := json.Unmarshal(reqs[i].Body, &m); err != nil {
+				t.Fatalf("%s %s body: %v", method, path, err)
+			}
+			return m
+		}
+	}
+	t.Fatalf("no %s %s request in %v", method, path, f.requests())
+	return nil
+}
+
+// env is a fake, a full-scope client and a connected MCP client.
+type env struct {
+	fake *fake
+	kc   *klipy.Client
+	mc   *client.Client
+}
+
+func newEnv(t *testing.T, cfg Config, opts ...client.ClientOption) *env {
+	t.Helper()
+	f := newFake(t)
+	kc := f.client(t)
+	cfg.Client = kc
+	mc := connect(t, newServer(t, cfg), opts...)
+	f.ResetRequests()
+	return &env{fake: f, kc: kc, mc: mc}
+}
