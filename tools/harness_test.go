@@ -3,8 +3,9 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
-	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +22,6 @@ import (
 
 const (
 	testOrg  = "acme"
-	fullKey  = "klipy_api_test_full"
 	unlimits = 1 << 20
 )
 
@@ -37,7 +37,6 @@ func newFake(t *testing.T) *fake {
 	if err := s.SeedDemo(testOrg); err != nil {
 		t.Fatal(err)
 	}
-	s.AddKey(klipytest.Key{Token: fullKey, Org: testOrg, Scopes: []string{"ALL"}})
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
 	return &fake{Server: s, url: hs.URL + "/api/v1"}
@@ -47,16 +46,32 @@ func newFake(t *testing.T) *fake {
 // learnt its scopes from /authenticate.
 func (f *fake) client(t *testing.T, scopes ...string) *klipy.Client {
 	t.Helper()
-	token := fullKey
-	if len(scopes) > 0 {
-		token = "klipy_api_test_" + strings.NewReplacer(":", "_", ",", "_").Replace(strings.Join(scopes, ","))
-		f.AddKey(klipytest.Key{Token: token, Org: testOrg, Scopes: scopes})
-	}
-	c, err := klipy.New(klipy.Options{BaseURL: f.url, APIKey: token, RateLimit: unlimits, OrgLimit: unlimits, Timeout: 5 * time.Second})
-	if err != nil {
+	c := f.rawClient(t, f.addKey(scopes...))
+	if _, _, err := c.Authenticate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.Authenticate(t.Context()); err != nil {
+	return c
+}
+
+var keySeq atomic.Int64
+
+// addKey makes a fresh key (unique per test, so no pacing state is shared)
+// with scopes, or ALL when none are given, and returns its token.
+func (f *fake) addKey(scopes ...string) string {
+	if len(scopes) == 0 {
+		scopes = []string{"ALL"}
+	}
+	token := fmt.Sprintf("klipy_api_test_%d", keySeq.Add(1))
+	f.AddKey(klipytest.Key{Token: token, Org: testOrg, Scopes: scopes})
+	return token
+}
+
+// rawClient returns a client for token that has not called /authenticate,
+// so its scopes are unknown.
+func (f *fake) rawClient(t *testing.T, token string) *klipy.Client {
+	t.Helper()
+	c, err := klipy.New(klipy.Options{BaseURL: f.url, APIKey: token, RateLimit: unlimits, OrgLimit: unlimits, Timeout: 5 * time.Second})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -38,13 +39,14 @@ func searchPeople(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallTool
 	if a.Email != "" || a.CompanyID != "" {
 		filter = &klipy.PeopleFilter{Email: a.Email, CompanyID: a.CompanyID}
 	}
-	search := fingerprint("search_people", a.Query, a.Email, a.CompanyID)
+	query := strings.Join(strings.Fields(strings.ToLower(a.Query)), " ")
+	search := fingerprint("search_people", query, a.Email, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)
 	if err != nil {
 		return toolError(err, errCtx{})
 	}
-	if a.Query != "" {
-		return queryPeople(ctx, s, c, a.Query, filter, cur, limit)
+	if query != "" {
+		return queryPeople(ctx, s, c, query, filter, cur, limit)
 	}
 	page, _, err := c.People.Query(ctx, &klipy.PeopleQuery{Cursor: cur.Upstream, Limit: limit, Filter: filter})
 	if err != nil {
