@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
+	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -29,23 +31,44 @@ func runTools(ctx context.Context, e *env) error {
 	}
 	switch {
 	case e.cfg.Readme != "":
-		return rewriteReadme(e.cfg.Readme, markdownTable(ts))
+		return rewriteReadme(e.cfg.Readme, tools.MarkdownTable(ts))
 	case e.cfg.JSON:
 		return writeJSON(e.stdout, mcp.ListToolsResult{Tools: ts})
 	default:
-		_, err := fmt.Fprint(e.stdout, markdownTable(ts))
+		_, err := fmt.Fprint(e.stdout, tools.MarkdownTable(ts))
 		return err
 	}
 }
 
-// catalogue lists the tools the server offers for c, as a client sees them
-// in tools/list. It needs no key and sends nothing upstream: without
-// --scopes every tool of the configuration is listed.
+// catalogue lists the tools the server offers for c. It needs no key and
+// sends nothing upstream: without --scopes it is the configuration's whole
+// catalogue; with --scopes it is what a key with those scopes is offered in
+// tools/list, asked of the server itself.
 func catalogue(ctx context.Context, c *config) ([]mcp.Tool, error) {
+	all, err := tools.Catalogue(c.toolsConfig())
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	if len(c.Scopes) == 0 {
+		return all, nil
+	}
+	listed, err := scopedTools(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(listed))
+	for _, t := range listed {
+		names[t.Name] = true
+	}
+	return slices.DeleteFunc(all, func(t mcp.Tool) bool { return !names[t.Name] }), nil
+}
+
+// scopedTools asks the server which tools a key with c.Scopes is offered.
+func scopedTools(ctx context.Context, c *config) ([]mcp.Tool, error) {
 	cc := *c
-	if cc.APIKey == "" && !cc.Sandbox {
-		// The catalogue never calls Klipy; the client only needs a key
-		// to exist.
+	cc.Sandbox = false
+	if cc.APIKey == "" {
+		// The catalogue never calls Klipy; the client only needs a key.
 		cc.APIKey = "klipy_api_catalogue"
 	}
 	logger, closeLog, err := newLogger(&cc, os.Stderr)
@@ -63,35 +86,6 @@ func catalogue(ctx context.Context, c *config) ([]mcp.Tool, error) {
 	}
 	defer cl.Close()
 	return listTools(ctx, cl)
-}
-
-// markdownTable renders ts as the README's tool table.
-func markdownTable(ts []mcp.Tool) string {
-	var b strings.Builder
-	b.WriteString("| tool | title | kind | description |\n|---|---|---|---|\n")
-	for _, t := range ts {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t.Name, cell(t.Annotations.Title), toolKind(t), cell(t.Description))
-	}
-	return b.String()
-}
-
-// toolKind names a tool's effect from its annotations.
-func toolKind(t mcp.Tool) string {
-	a := t.Annotations
-	switch {
-	case a.ReadOnlyHint != nil && *a.ReadOnlyHint:
-		return "read-only"
-	case a.DestructiveHint != nil && *a.DestructiveHint:
-		return "destructive"
-	default:
-		return "write"
-	}
-}
-
-// cell makes s safe inside a markdown table cell.
-func cell(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	return strings.ReplaceAll(s, "|", `\|`)
 }
 
 // rewriteReadme replaces the text between the tool-table markers of the

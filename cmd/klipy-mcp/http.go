@@ -35,6 +35,14 @@ func runHTTP(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.RedisURL != "" {
+		lim, closeRedis, err := redisLimiter(ctx, c.RedisURL, logger)
+		if err != nil {
+			return err
+		}
+		defer closeRedis()
+		hcfg.Klipy.Limiter = lim
+	}
 	h, err := hosting.New(hcfg)
 	if err != nil {
 		return usageError("%v", err)
@@ -50,6 +58,9 @@ func runHTTP(ctx context.Context, e *env) error {
 
 // hostingConfig builds the HTTP host's configuration from c.
 func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Config, error) {
+	if c.Sandbox && c.RedisURL != "" {
+		return hosting.Config{}, usageError("--redis-url does not apply to --sandbox: the sandbox has no upstream budget to share")
+	}
 	opts := klipyOptions(c, logger)
 	opts.APIKey = ""
 	hc := hosting.Config{
@@ -68,13 +79,6 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 	}
 	if c.APIKey != "" && !hc.Loopback && !c.Sandbox {
 		logger.Warn("--api-key is ignored on a public listener: every caller must send their own key")
-	}
-	if c.RedisURL != "" {
-		lim, err := redisLimiter(c.RedisURL)
-		if err != nil {
-			return hc, err
-		}
-		hc.Klipy.Limiter = lim
 	}
 	return hc, nil
 }

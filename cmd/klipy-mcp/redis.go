@@ -1,9 +1,29 @@
 package main
 
-import "github.com/klipy-ai/klipy-mcp/klipy"
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/hosting/redislimit"
+	"github.com/klipy-ai/klipy-mcp/klipy"
+)
+
+// redisTimeout bounds the start-up check that Redis answers.
+const redisTimeout = 5 * time.Second
 
 // redisLimiter returns the limiter that shares rate-limit budgets across
-// replicas through Redis at url.
-func redisLimiter(url string) (klipy.Limiter, error) {
-	return nil, usageError("--redis-url is not available in this build: run without it (each replica then limits itself)")
+// replicas through the Redis at url, and a function that closes its client.
+// While Redis is unreachable each replica falls back to limiting itself.
+func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, func(), error) {
+	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+	defer cancel()
+	lim, rdb, err := redislimit.Open(ctx, url, redislimit.Options{
+		Fallback: klipy.NewLocalLimiter(),
+		Logger:   logger,
+	})
+	if err != nil {
+		return nil, nil, usageError("--redis-url: %v", err)
+	}
+	return lim, func() { rdb.Close() }, nil
 }
