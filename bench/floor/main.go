@@ -5,8 +5,13 @@
 //
 // Usage:
 //
-//	floor stdio
+//	floor stdio [--proxy URL --proxy-key KEY]
 //	floor http --addr 127.0.0.1:PORT
+//
+// With --proxy the stdio server also has a "fetch" tool that GETs URL with
+// the key as a bearer token and returns the body: the least any server that
+// relays one upstream call can do, which separates the cost of the shape
+// (two process hops) from the cost of klipy-mcp's own code.
 package main
 
 import (
@@ -14,10 +19,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -31,7 +38,7 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "stdio":
-		err = server.ServeStdio(newServer())
+		err = serveStdio(os.Args[2:])
 	case "http":
 		err = serveHTTP(os.Args[2:])
 	default:
@@ -54,6 +61,44 @@ func newServer() *server.MCPServer {
 		return mcp.NewToolResultText(req.GetString("message", "")), nil
 	})
 	return s
+}
+
+// serveStdio serves over stdin and stdout.
+func serveStdio(args []string) error {
+	fs := flag.NewFlagSet("stdio", flag.ContinueOnError)
+	proxy := fs.String("proxy", "", "URL the fetch tool GETs (no fetch tool when empty)")
+	key := fs.String("proxy-key", "", "bearer token for --proxy")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s := newServer()
+	if *proxy != "" {
+		addFetch(s, *proxy, *key)
+	}
+	return server.ServeStdio(s)
+}
+
+// addFetch adds the relaying tool.
+func addFetch(s *server.MCPServer, url, key string) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	s.AddTool(mcp.NewTool("fetch", mcp.WithDescription("Fetch the configured URL.")),
+		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+key)
+			resp, err := client.Do(req)
+			if err != nil {
+				return mcp.NewToolResultError(err.Error()), nil
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				return mcp.NewToolResultError(fmt.Sprintf("HTTP %d %v", resp.StatusCode, err)), nil
+			}
+			return mcp.NewToolResultText(string(body)), nil
+		})
 }
 
 // serveHTTP serves streamable HTTP at /mcp until SIGINT or SIGTERM.

@@ -11,6 +11,11 @@ import (
 // latencies are the round trips of one stdio latency run.
 type latencies struct {
 	mcp, direct, floor bench.Sample
+	// relay is the floor's fetch tool relaying the same upstream GET.
+	relay bench.Sample
+	// conns is how many upstream connections were opened during the run: a
+	// pooled client opens a handful, one per call means no reuse.
+	conns int64
 }
 
 // stdioLatency measures, in alternating blocks, klipy-mcp's get_person over
@@ -31,23 +36,42 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*
 		return nil, err
 	}
 	defer fsrv.Close(5 * time.Second)
+	relay := relayFloor(f, up)
+	rsrv, err := startInitialized(ctx, relay)
+	if err != nil {
+		return nil, err
+	}
+	defer rsrv.Close(5 * time.Second)
 
 	const block = 50
 	var l latencies
+	conns0 := up.conns.Load()
 	warm := min(200, calls)
 	for done := -warm; done < calls; done += block {
 		n := min(block, calls-max(done, 0))
 		m, err1 := timeCalls(n, func() error { return stdioCall(ctx, ksrv, k) })
 		d, err2 := timeCalls(n, func() error { _, _, err := direct.People.Get(ctx, up.personID); return err })
 		e, err3 := timeCalls(n, func() error { return stdioCall(ctx, fsrv, f) })
-		if err := firstErr(err1, err2, err3); err != nil {
+		r, err4 := timeCalls(n, func() error { return stdioCall(ctx, rsrv, relay) })
+		if err := firstErr(err1, err2, err3, err4); err != nil {
 			return nil, err
 		}
 		if done >= 0 {
 			l.mcp, l.direct, l.floor = append(l.mcp, m...), append(l.direct, d...), append(l.floor, e...)
+			l.relay = append(l.relay, r...)
 		}
 	}
+	l.conns = up.conns.Load() - conns0
 	return &l, nil
+}
+
+// relayFloor is the floor with a fetch tool that GETs the measured person.
+func relayFloor(f *target, up *upstream) *target {
+	r := *f
+	r.name = "floor (relay)"
+	r.stdioArgs = []string{"stdio", "--proxy", up.baseURL + "/people/" + up.personID, "--proxy-key", benchKey}
+	r.tool, r.args = "fetch", map[string]any{}
+	return &r
 }
 
 // startInitialized spawns t over stdio and initializes it.
@@ -100,7 +124,7 @@ func firstErr(errs ...error) error {
 func latencyRows(l *latencies) []bench.Row {
 	added50 := bench.Ms(l.mcp.Percentile(50) - l.direct.Percentile(50))
 	added99 := bench.Ms(l.mcp.Percentile(99) - l.direct.Percentile(99))
-	n := fmt.Sprintf("%d calls each", len(l.mcp))
+	n := fmt.Sprintf("%d calls each; %d upstream connections opened", len(l.mcp), l.conns)
 	return []bench.Row{
 		{Measure: "added stdio call latency p50 (get_person − direct klipy call)", Unit: "ms",
 			Klipy: bench.Num(added50), Budget: "≤ 0.3 ms", Status: bench.Verdict(added50 <= 0.3), Note: n},
@@ -111,6 +135,10 @@ func latencyRows(l *latencies) []bench.Row {
 		bench.Row{Measure: "stdio tools/call round trip p99", Unit: "ms",
 			Klipy: bench.Num(bench.Ms(l.mcp.Percentile(99))), Floor: bench.Num(bench.Ms(l.floor.Percentile(99))),
 			Budget: "—", Status: bench.Info}.WithRatio(),
+		bench.Row{Measure: "stdio relay of one upstream GET p50 (get_person vs floor fetch)", Unit: "ms",
+			Klipy: bench.Num(bench.Ms(l.mcp.Percentile(50))), Floor: bench.Num(bench.Ms(l.relay.Percentile(50))),
+			Budget: "—", Status: bench.Info,
+			Note: "floor fetch = minimal relay: the cost of the shape (two process hops), not of klipy-mcp's code"}.WithRatio(),
 		{Measure: "direct klipy client People.Get p50 / p99", Unit: "ms",
 			Klipy: bench.Num(bench.Ms(l.direct.Percentile(50))), Budget: "—", Status: bench.Info,
 			Note: fmt.Sprintf("p99 %.3f ms", bench.Ms(l.direct.Percentile(99)))},

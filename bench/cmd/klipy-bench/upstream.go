@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -29,6 +30,7 @@ type upstream struct {
 	personID  string
 	requests  atomic.Int64
 	throttled atomic.Int64 // 429 answers
+	conns     atomic.Int64 // TCP connections accepted
 }
 
 // startUpstream starts a fake with the given per-key and per-organization
@@ -39,7 +41,7 @@ func startUpstream(ctx context.Context, keyLimit, orgLimit int) (*upstream, erro
 		fake.AddKey(klipytest.Key{Token: k, Org: benchOrg, Scopes: []string{string(klipy.ScopeAll)}})
 	}
 	u := &upstream{}
-	u.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.requests.Add(1)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		fake.ServeHTTP(rec, r)
@@ -47,6 +49,12 @@ func startUpstream(ctx context.Context, keyLimit, orgLimit int) (*upstream, erro
 			u.throttled.Add(1)
 		}
 	}))
+	u.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			u.conns.Add(1)
+		}
+	}
+	u.srv.Start()
 	u.baseURL = u.srv.URL + "/api/v1"
 	id, err := u.seed(ctx)
 	if err != nil {
