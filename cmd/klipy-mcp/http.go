@@ -53,7 +53,16 @@ func runHTTP(ctx context.Context, e *env) error {
 	}
 	logger.Info("serving MCP over HTTP", "url", "http://"+ln.Addr().String()+"/mcp",
 		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey))
-	return serveUntilDone(ctx, ln, h, logger, func(ctx context.Context) error { return h.Close(ctx) })
+	if err := h.Serve(ctx, ln); err != nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := h.Close(cctx); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
 }
 
 // hostingConfig builds the HTTP host's configuration from c.
@@ -64,14 +73,15 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 	opts := klipyOptions(c, logger)
 	opts.APIKey = ""
 	hc := hosting.Config{
-		Tools:          c.toolsConfig(),
-		Klipy:          opts,
-		ServerKey:      c.APIKey,
-		Loopback:       loopback && !c.Public,
-		Sandbox:        c.Sandbox,
-		AllowedOrigins: c.AllowedOrigins,
-		SessionIdleTTL: sessionIdleTTL,
-		Logger:         logger,
+		Tools:           c.toolsConfig(),
+		Klipy:           opts,
+		ServerKey:       c.APIKey,
+		Loopback:        loopback && !c.Public,
+		Sandbox:         c.Sandbox,
+		AllowedOrigins:  c.AllowedOrigins,
+		SessionIdleTTL:  sessionIdleTTL,
+		ShutdownTimeout: shutdownGrace,
+		Logger:          logger,
 	}
 	hc.Tools.Logger = logger
 	if c.Sandbox {
