@@ -14,19 +14,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
-
-	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
 func main() {
@@ -42,11 +36,10 @@ func main() {
 	}
 }
 
-// run serves until ctx ends.
+// run serves until ctx ends, with the product's own Serve (timeouts and
+// graceful shutdown included).
 func run(ctx context.Context, addr, urlFile string, logger *slog.Logger) error {
-	fake := httptest.NewServer(klipytest.NewSandbox())
-	defer fake.Close()
-	h, closeFn, err := newHandler(fake.URL, logger)
+	h, err := newHandler(logger)
 	if err != nil {
 		return err
 	}
@@ -57,23 +50,10 @@ func run(ctx context.Context, addr, urlFile string, logger *slog.Logger) error {
 	url := "http://" + ln.Addr().String() + "/mcp"
 	if urlFile != "" {
 		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o644); err != nil {
+			ln.Close()
 			return err
 		}
 	}
 	fmt.Fprintln(os.Stderr, "fixtureserver: serving", url)
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err = errors.Join(srv.Shutdown(sctx), closeFn(sctx))
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return h.Serve(ctx, ln)
 }
