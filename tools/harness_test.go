@@ -87,13 +87,16 @@ func newServer(t *testing.T, cfg Config) *server.MCPServer {
 	return s
 }
 
-// connect starts an in-process MCP client on s. Without options it speaks
-// the 2025-11-25 protocol as today's clients do.
+// connect starts an in-process MCP client on s speaking the 2025-11-25
+// protocol, as today's clients do.
 func connect(t *testing.T, s *server.MCPServer, opts ...client.ClientOption) *client.Client {
+	return connectVersion(t, s, mcp.LATEST_LEGACY_PROTOCOL_VERSION, opts...)
+}
+
+// connectVersion starts an in-process MCP client on s speaking version.
+func connectVersion(t *testing.T, s *server.MCPServer, version string, opts ...client.ClientOption) *client.Client {
 	t.Helper()
-	if len(opts) == 0 {
-		opts = []client.ClientOption{client.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}
-	}
+	opts = append([]client.ClientOption{client.WithProtocolVersion(version)}, opts...)
 	c, err := client.NewInProcessClientWithOptions(s, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +107,7 @@ func connect(t *testing.T, s *server.MCPServer, opts ...client.ClientOption) *cl
 	}
 	req := mcp.InitializeRequest{}
 	req.Params.ClientInfo = mcp.Implementation{Name: "tools-test", Version: "1"}
-	req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	req.Params.ProtocolVersion = version
 	if _, err := c.Initialize(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -215,11 +218,15 @@ type env struct {
 }
 
 func newEnv(t *testing.T, cfg Config, opts ...client.ClientOption) *env {
+	return newEnvVersion(t, cfg, mcp.LATEST_LEGACY_PROTOCOL_VERSION, opts...)
+}
+
+func newEnvVersion(t *testing.T, cfg Config, version string, opts ...client.ClientOption) *env {
 	t.Helper()
 	f := newFake(t)
 	kc := f.client(t)
 	cfg.Client = kc
-	mc := connect(t, newServer(t, cfg), opts...)
+	mc := connectVersion(t, newServer(t, cfg), version, opts...)
 	f.ResetRequests()
 	return &env{fake: f, kc: kc, mc: mc}
 }
