@@ -101,6 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(w, r)
 	defer s.log.add(c)
 	if !s.faults.delay(r.Context()) {
+		w.Header().Set(FaultHeader, "latency")
 		c.fail(http.StatusServiceUnavailable, "request_cancelled", "the request was cancelled during injected latency", nil)
 		return
 	}

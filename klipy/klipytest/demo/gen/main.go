@@ -23,16 +23,21 @@ const interactionCount = 240
 func main() {
 	out := flag.String("o", "workspace.json", "output file")
 	flag.Parse()
+	if err := write(*out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// write generates the workspace into the file at path.
+func write(path string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // summaries with markup stay readable
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(build()); err != nil {
-		log.Fatal(err)
+		return err
 	}
-	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		log.Fatal(err)
-	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
 // record is one JSON object of the output.
