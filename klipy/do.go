@@ -135,19 +135,17 @@ func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, erro
 
 // prepare builds the URL and the body of a call.
 func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
-	path := spec.path
-	if strings.Contains(path, "{id}") {
+	raw, plain := spec.path, spec.path
+	if strings.Contains(raw, "{id}") {
 		if strings.TrimSpace(cl.id) == "" {
 			return "", nil, fmt.Errorf("klipy: %s: %w: the id is empty", cl.op, ErrValidation)
 		}
-		path = strings.Replace(path, "{id}", pathEscape(cl.id), 1)
+		raw = strings.Replace(raw, "{id}", pathEscape(cl.id), 1)
+		plain = strings.Replace(plain, "{id}", cl.id, 1)
 	}
 	u := *c.base
-	u.Path += path
-	u.RawPath = ""
-	if rp := c.base.EscapedPath() + path; rp != u.EscapedPath() {
-		u.RawPath = rp
-	}
+	u.RawPath = c.base.EscapedPath() + raw
+	u.Path += plain
 	if cl.body == nil {
 		return u.String(), nil, nil
 	}

@@ -2,6 +2,7 @@ package klipy_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -148,3 +149,5 @@ func ctxTimeout(t testing.TB, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -10,20 +10,45 @@ import (
 	"time"
 )
 
-// pace waits until the call may be sent: first for a window the server said
-// is spent, then for the key's bucket and, once the organization is known,
-// the organization's bucket. A wait that cannot end before ctx's deadline
+// pace waits until the call may be sent: for a window the server said is
+// spent, then for the key's bucket and, once the organization is known, the
+// organization's bucket. The window is checked again after the buckets, as
+// another call may have learnt meanwhile that it is spent; then the buckets
+// are waited for again, so that calls released together by a window reset
+// still leave in small bursts. A wait that cannot end before ctx's deadline
 // fails at once with a *RateLimitError.
 func (c *Client) pace(ctx context.Context, op string) error {
-	if d := windows.wait(c.keyBucket); d > 0 {
-		if !fits(ctx, d) {
-			return &RateLimitError{Bucket: "server window", Wait: d}
+	for {
+		if err := c.waitWindow(ctx, op); err != nil {
+			return err
 		}
-		c.waited(d)
-		if err := sleep(ctx, d); err != nil {
-			return fmt.Errorf("klipy: %s: waiting for the rate-limit window: %w", op, err)
+		if err := c.waitBudget(ctx, op); err != nil {
+			return err
+		}
+		if windows.wait(c.keyBucket) == 0 {
+			return nil
 		}
 	}
+}
+
+// waitWindow waits for the server-reported window of the key to reset.
+func (c *Client) waitWindow(ctx context.Context, op string) error {
+	d := windows.wait(c.keyBucket)
+	if d <= 0 {
+		return nil
+	}
+	if !fits(ctx, d) {
+		return &RateLimitError{Bucket: "server window", Wait: d}
+	}
+	c.waited(d)
+	if err := sleep(ctx, d); err != nil {
+		return fmt.Errorf("klipy: %s: waiting for the rate-limit window: %w", op, err)
+	}
+	return nil
+}
+
+// waitBudget takes a token from the key's and the organization's buckets.
+func (c *Client) waitBudget(ctx context.Context, op string) error {
 	start := time.Now()
 	err := c.limiter.Wait(ctx, c.keyBucket, c.rateLimit)
 	if org := c.OrganizationID(); err == nil && org != "" {
@@ -96,8 +121,8 @@ func headerInt(h http.Header, name string) int {
 }
 
 // parseReset reads X-RateLimit-Reset, whose unit is undocumented: values
-// above 1e12 are epoch milliseconds, above 1e9 epoch seconds, smaller ones
-// seconds from now. The result is at most maxWindowWait ahead and never
+// of 1e11 and above are epoch milliseconds, of 1e6 and above epoch seconds
+// (no window lasts 11 days), smaller ones seconds from now. The result is at most maxWindowWait ahead and never
 // before now; zero when absent or unreadable.
 func parseReset(v string, now time.Time) time.Time {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -106,9 +131,9 @@ func parseReset(v string, now time.Time) time.Time {
 	}
 	var t time.Time
 	switch {
-	case f > 1e12:
+	case f >= 1e11:
 		t = time.UnixMilli(int64(f))
-	case f > 1e9:
+	case f >= 1e6:
 		t = time.Unix(int64(f), 0)
 	default:
 		t = now.Add(time.Duration(f * float64(time.Second)))

@@ -1,0 +1,327 @@
+package klipy_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+)
+
+// The tests in this file run under testing/synctest: time is fake, so
+// seconds and minutes of pacing take no real time and are measured exactly.
+
+// counting answers every request with h and counts the requests.
+type counting struct {
+	n atomic.Int64
+	h http.HandlerFunc
+}
+
+func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.n.Add(1); c.h(w, r) }
+
+func withHeader(k, v string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { w.Header().Set(k, v); h(w, r) }
+}
+
+func TestShortRetryAfterWaitsAndRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, date := range []bool{false, true} {
+			retryAfter := "2"
+			if date {
+				retryAfter = time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+			}
+			srv := &counting{h: sequence(withHeader("Retry-After", retryAfter, reply(429, `{"error":{"code":"rate_limited","message":"slow"}}`)),
+				reply(200, envelope(personJSON)))}
+			var waited time.Duration
+			c := newMemClient(t, testKey(t)+retryAfter, srv, func(o *klipy.Options) {
+				o.Hooks.RateLimitWait = func(d time.Duration) { waited += d }
+			})
+			start := time.Now()
+			// A create is retried too: a 429 means it was not processed.
+			if _, _, err := c.People.Create(ctxTimeout(t, 30*time.Second), &klipy.PersonInput{Email: "a@b.co"}); err != nil {
+				t.Fatalf("Retry-After %q: %v", retryAfter, err)
+			}
+			if el := time.Since(start); el != 2*time.Second || waited != 2*time.Second || srv.n.Load() != 2 {
+				t.Errorf("Retry-After %q: took %v, hook saw %v, %d requests; want 2s, 2s, 2", retryAfter, el, waited, srv.n.Load())
+			}
+		}
+	})
+}
+
+func TestLongRetryAfterReturnsError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: withHeader("Retry-After", "30", reply(429, `{"error":{"code":"rate_limited","message":"slow"}}`))}
+		c := newMemClient(t, testKey(t), srv)
+		start := time.Now()
+		_, _, err := c.People.Get(ctxTimeout(t, time.Minute), "p1")
+		var ae *klipy.APIError
+		d, ok := klipy.RetryAfter(err)
+		if !errors.Is(err, klipy.ErrRateLimited) || !errors.As(err, &ae) || ae.RetryAfter != 30*time.Second || !ok || d != 30*time.Second {
+			t.Fatalf("err = %v, RetryAfter = %v %v; want a 429 APIError with RetryAfter 30s", err, d, ok)
+		}
+		if time.Since(start) != 0 {
+			t.Errorf("waited %v, want no wait", time.Since(start))
+		}
+		// The window is remembered: a call whose deadline falls inside it
+		// fails at once without reaching the server.
+		time.Sleep(10 * time.Second)
+		_, _, err = c.People.Get(ctxTimeout(t, 5*time.Second), "p1")
+		d, _ = klipy.RetryAfter(err)
+		if !errors.Is(err, klipy.ErrRateLimited) || d != 20*time.Second || srv.n.Load() != 1 {
+			t.Errorf("second call: err = %v, wait %v, %d requests; want ErrRateLimited, 20s, 1", err, d, srv.n.Load())
+		}
+	})
+}
+
+func TestShortRetryAfterBeyondDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: withHeader("Retry-After", "5", reply(429, `{}`))}
+		c := newMemClient(t, testKey(t), srv)
+		_, _, err := c.People.Get(ctxTimeout(t, 2*time.Second), "p1")
+		if d, ok := klipy.RetryAfter(err); !errors.Is(err, klipy.ErrRateLimited) || !ok || d != 5*time.Second || srv.n.Load() != 1 {
+			t.Errorf("err = %v, RetryAfter %v; want ErrRateLimited with 5s after 1 request", err, d)
+		}
+	})
+}
+
+// TestRemainingZeroPausesNextCall covers both readings of X-RateLimit-Reset.
+func TestRemainingZeroPausesNextCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, name := range []string{"seconds left", "epoch seconds", "epoch milliseconds"} {
+			reset := map[string]string{
+				"seconds left":       "20",
+				"epoch seconds":      strconv.FormatInt(time.Now().Add(20*time.Second).Unix(), 10),
+				"epoch milliseconds": strconv.FormatInt(time.Now().Add(20*time.Second).UnixMilli(), 10),
+			}[name]
+			first := true
+			c := newMemClient(t, testKey(t)+name, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if first {
+					w.Header().Set("X-RateLimit-Limit", "200")
+					w.Header().Set("X-RateLimit-Remaining", "0")
+					w.Header().Set("X-RateLimit-Reset", reset)
+					first = false
+				}
+				reply(200, envelope(personJSON))(w, r)
+			}))
+			_, resp, err := c.People.Get(context.Background(), "p1")
+			if err != nil || resp.RateLimit.Remaining != 0 || resp.RateLimit.Limit != 200 || !resp.RateLimit.Reset.Equal(time.Now().Add(20*time.Second)) {
+				t.Fatalf("%s: first call: %v, %+v", name, err, resp)
+			}
+			start := time.Now()
+			if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+				t.Fatal(err)
+			}
+			if el := time.Since(start); el != 20*time.Second {
+				t.Errorf("%s: second call waited %v, want 20s", name, el)
+			}
+		}
+	})
+}
+
+// TestLimiterPacing: 250 calls at 200/min take (250-burst)/200 minutes.
+func TestLimiterPacing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: reply(200, envelope(personJSON))}
+		var waited time.Duration
+		c := newMemClient(t, testKey(t), srv, func(o *klipy.Options) {
+			o.Hooks.RateLimitWait = func(d time.Duration) { waited += d }
+		})
+		start := time.Now()
+		for range 250 {
+			if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := time.Duration(250-klipy.Burst(200)) * time.Minute / 200
+		if el := time.Since(start); el < want-time.Second || el > want+time.Second {
+			t.Errorf("250 calls took %v, want %v", el, want)
+		}
+		if waited < want-time.Second {
+			t.Errorf("Hooks.RateLimitWait saw %v in all, want about %v", waited, want)
+		}
+	})
+}
+
+func TestBurst(t *testing.T) {
+	for perMinute, want := range map[int]int{1: 1, 20: 1, 60: 3, 200: 10, 1000: 10} {
+		if got := klipy.Burst(perMinute); got != want {
+			t.Errorf("Burst(%d) = %d, want %d", perMinute, got, want)
+		}
+	}
+}
+
+// TestOrgBucketShared: two keys of one organization share its budget once
+// Authenticate has told the clients their organization.
+func TestOrgBucketShared(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == prefix+"/authenticate" {
+				reply(200, envelope(`{"team":{"name":"Acme","id":"org-acme"}}`))(w, r)
+				return
+			}
+			reply(200, envelope(personJSON))(w, r)
+		}}
+		lim := klipy.NewLocalLimiter()
+		var clients []*klipy.Client
+		for _, k := range []string{"klipy_api_one", "klipy_api_two"} {
+			c := newMemClient(t, k, srv, func(o *klipy.Options) { o.Limiter, o.RateLimit, o.OrgLimit = lim, 1000, 60 })
+			ws, _, err := c.Authenticate(context.Background())
+			if err != nil || ws.OrganizationID != "org-acme" || c.OrganizationID() != "org-acme" {
+				t.Fatalf("authenticate: %+v, %v", ws, err)
+			}
+			clients = append(clients, c)
+		}
+		start := time.Now()
+		var wg sync.WaitGroup
+		for _, c := range clients {
+			wg.Go(func() {
+				for range 30 {
+					if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		// 60 requests through one 60/min bucket of burst 3 (authenticate
+		// ran before the organization was known).
+		want := time.Duration(60-klipy.Burst(60)) * time.Second
+		if el := time.Since(start); el < want-time.Second || el > want+time.Second {
+			t.Errorf("60 calls on two keys of one org took %v, want about %v", el, want)
+		}
+	})
+}
+
+// TestDefaultLimiterShared: clients that set no Limiter share the
+// process-wide one, so two clients of one key share its budget.
+func TestDefaultLimiterShared(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: reply(200, envelope(personJSON))}
+		var clients []*klipy.Client
+		for range 2 {
+			clients = append(clients, newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.Limiter, o.RateLimit = nil, 60 }))
+		}
+		start := time.Now()
+		for i := range 13 {
+			if _, _, err := clients[i%2].People.Get(context.Background(), "p1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if el := time.Since(start); el != 10*time.Second {
+			t.Errorf("13 calls at 60/min (burst 3) over two clients took %v, want 10s", el)
+		}
+	})
+}
+
+func TestCancelWhileWaiting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: reply(200, envelope(personJSON))}
+		c := newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.RateLimit = 60 })
+		for range klipy.Burst(60) {
+			if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(300*time.Millisecond, cancel)
+		start := time.Now()
+		_, _, err := c.People.Get(ctx, "p1")
+		if !errors.Is(err, context.Canceled) || time.Since(start) != 300*time.Millisecond || srv.n.Load() != 3 {
+			t.Errorf("err = %v after %v, %d requests; want context.Canceled after 300ms, 3 requests", err, time.Since(start), srv.n.Load())
+		}
+		// The cancelled wait gave its token back: the next call waits
+		// only the one second a token takes to refill.
+		start = time.Now()
+		if _, _, err := c.People.Get(context.Background(), "p1"); err != nil || time.Since(start) != 700*time.Millisecond {
+			t.Errorf("next call: %v after %v, want success after 700ms", err, time.Since(start))
+		}
+		// A wait that cannot fit the deadline fails at once.
+		_, _, err = c.People.Get(ctxTimeout(t, 500*time.Millisecond), "p1")
+		if d, ok := klipy.RetryAfter(err); !errors.Is(err, klipy.ErrRateLimited) || !ok || d != time.Second {
+			t.Errorf("err = %v, RetryAfter %v; want ErrRateLimited with 1s", err, d)
+		}
+	})
+}
+
+// windowServer is a fake of Klipy's documented limit: fixed one-minute
+// windows of limit requests per key, reported in X-RateLimit-* headers,
+// 429 beyond.
+type windowServer struct {
+	mu          sync.Mutex
+	limit       int
+	start       time.Time
+	count       int
+	ok, limited int
+	last        time.Time
+	together    int // requests at the instant of the last one
+	maxTogether int // the largest burst seen
+}
+
+func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	now := time.Now()
+	if s.start.IsZero() || now.Sub(s.start) >= time.Minute {
+		s.start, s.count = now, 0
+	}
+	s.count++
+	if !now.Equal(s.last) {
+		s.last, s.together = now, 0
+	}
+	s.together++
+	s.maxTogether = max(s.maxTogether, s.together)
+	left := s.start.Add(time.Minute).Sub(now)
+	over := s.count > s.limit
+	if over {
+		s.limited++
+	} else {
+		s.ok++
+	}
+	remaining := max(s.limit-s.count, 0)
+	s.mu.Unlock()
+	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(s.limit))
+	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	w.Header().Set("X-RateLimit-Reset", strconv.Itoa(int((left+time.Second-1)/time.Second)))
+	if over {
+		w.Header().Set("Retry-After", strconv.Itoa(int((left+time.Second-1)/time.Second)))
+		reply(429, `{"error":{"code":"rate_limited","message":"slow down"}}`)(w, r)
+		return
+	}
+	reply(200, envelope(personJSON))(w, r)
+}
+
+// TestSustainedDemandRate measures the upstream budget used under sustained
+// demand (SPEC §9: ≥ 95 % of a 200/min key's budget, zero 429s caused by
+// us): 16 workers call as fast as the client lets them for 10 minutes.
+func TestSustainedDemandRate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := &windowServer{limit: 200}
+		c := newMemClient(t, testKey(t), srv)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					_, _, err := c.People.Get(ctx, "p1")
+					if d, ok := klipy.RetryAfter(err); ok {
+						time.Sleep(d) // budget spent until after the deadline
+					}
+				}
+			})
+		}
+		wg.Wait()
+		perMinute := float64(srv.ok) / 10
+		t.Logf("sustained demand: %d requests served in 10 min = %.1f/min (%.1f%% of 200/min), %d answered 429",
+			srv.ok, perMinute, perMinute/2, srv.limited)
+		if perMinute < 190 || srv.limited != 0 || srv.maxTogether > klipy.Burst(200) {
+			t.Errorf("%.1f requests/min with %d 429s, bursts up to %d; want ≥ 190/min, no 429, bursts ≤ %d",
+				perMinute, srv.limited, srv.maxTogether, klipy.Burst(200))
+		}
+	})
+}
