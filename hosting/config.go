@@ -1,0 +1,157 @@
+package hosting
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/tools"
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultSessionIdleTTL    = 30 * time.Minute
+	DefaultShutdownTimeout   = 10 * time.Second
+	DefaultMaxBodyBytes      = 1 << 20 // 1 MiB
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultClientCacheSize   = 10000
+	DefaultClientIdleTTL     = time.Hour
+	DefaultReadyCacheTTL     = 10 * time.Second
+	DefaultDrainTimeout      = time.Second
+)
+
+// Config configures the HTTP host. The zero value of every duration and size
+// means its default.
+type Config struct {
+	// Tools is the tool configuration shared by every caller; its Client is
+	// ignored: each request's context carries the caller's own client.
+	Tools tools.Config
+	// Klipy holds the options every per-key client is built from (base URL,
+	// HTTP client, rate limit, shared Limiter, timeout); APIKey is ignored.
+	// Hooks, when set, are called in addition to the host's metrics.
+	Klipy klipy.Options
+	// ServerKey is the server-wide key, used for requests without one only
+	// when Loopback or Sandbox is true. It also backs /readyz.
+	ServerKey string
+	// Loopback says the listener is on a loopback address (a local,
+	// single-user server).
+	Loopback bool
+	// Sandbox says the upstream is the embedded demo workspace.
+	Sandbox bool
+	// AllowedOrigins are browser origins allowed to call /mcp, exactly as
+	// browsers send them ("https://app.example.com"); "*" allows any.
+	AllowedOrigins []string
+	// SessionIdleTTL ends a session-based (2025-11-25 era) session after this
+	// long without a request; default DefaultSessionIdleTTL.
+	SessionIdleTTL time.Duration
+	// Logger receives the host's logs; default slog.Default(). Keys never
+	// appear in them.
+	Logger *slog.Logger
+
+	// ShutdownTimeout bounds how long Serve lets in-flight calls finish after
+	// its context is cancelled; default DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps a request body (413 above it); default 1 MiB.
+	MaxBodyBytes int64
+	// ReadHeaderTimeout bounds reading a request's headers (Serve).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a request's body.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds each write of a response; it is re-armed on every
+	// write, so long-lived event streams are not cut while they make progress.
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long (Serve).
+	IdleTimeout time.Duration
+	// ClientCacheSize bounds how many callers' clients (with their rate-limit
+	// state and discovered scopes) are kept; default DefaultClientCacheSize.
+	ClientCacheSize int
+	// ClientIdleTTL drops a caller's cached client after this long unused.
+	ClientIdleTTL time.Duration
+	// ReadyCacheTTL is how long a /readyz upstream check is reused.
+	ReadyCacheTTL time.Duration
+	// DrainTimeout bounds how long a finished tool call waits for its queued
+	// notifications to be written before its response (see doc.go).
+	DrainTimeout time.Duration
+	// Registry receives the host's metrics and is served on /metrics; default
+	// a fresh registry with the Go and process collectors.
+	Registry *prometheus.Registry
+	// ServerOptions are appended to the MCP server's options (hooks,
+	// middleware, extra capabilities).
+	ServerOptions []server.ServerOption
+
+	// now is the clock for session, client-cache and readiness expiry.
+	now func() time.Time
+	// newServer builds the shared MCP server; default tools.NewServer. Tests
+	// of the host's mechanics use a server with probe tools instead.
+	newServer func(tools.Config, ...server.ServerOption) (*server.MCPServer, error)
+}
+
+// withDefaults returns cfg with every zero value replaced by its default.
+func (cfg Config) withDefaults() Config {
+	setDur := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	setDur(&cfg.SessionIdleTTL, DefaultSessionIdleTTL)
+	setDur(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
+	setDur(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDur(&cfg.ReadTimeout, DefaultReadTimeout)
+	setDur(&cfg.WriteTimeout, DefaultWriteTimeout)
+	setDur(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDur(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
+	setDur(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
+	setDur(&cfg.DrainTimeout, DefaultDrainTimeout)
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.ClientCacheSize <= 0 {
+		cfg.ClientCacheSize = DefaultClientCacheSize
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.newServer == nil {
+		cfg.newServer = tools.NewServer
+	}
+	return cfg
+}
+
+// validate reports configuration mistakes the command should show at start-up.
+func (cfg Config) validate() error {
+	var errs []error
+	for _, o := range cfg.AllowedOrigins {
+		if o == "*" {
+			continue
+		}
+		if err := checkOrigin(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if cfg.Sandbox && cfg.ServerKey == "" {
+		errs = append(errs, errors.New("hosting: sandbox mode needs ServerKey (the sandbox key)"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkOrigin accepts an origin as browsers send it: scheme://host[:port].
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || strings.Contains(o, "@") {
+		return fmt.Errorf("hosting: allowed origin %q is not of the form https://host[:port]", o)
+	}
+	return nil
+}

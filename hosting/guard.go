@@ -1,0 +1,105 @@
+package hosting
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// Headers a browser client may send to /mcp and read back.
+const (
+	corsAllowHeaders  = "Content-Type, Accept, Authorization, X-Klipy-Api-Key, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID"
+	corsAllowMethods  = "GET, POST, DELETE, OPTIONS"
+	corsExposeHeaders = "Mcp-Session-Id, WWW-Authenticate"
+)
+
+// authRealm names the protection space in WWW-Authenticate.
+const authRealm = "klipy-mcp"
+
+// isLoopbackHost reports whether host (bare or host:port) names a loopback
+// interface.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// rebinding reports a DNS-rebinding attempt: a request that reached a
+// loopback listener under a Host that is not a loopback name. (mcp-go makes
+// the same check; the host repeats it first so that such a request is refused
+// before anything else is looked at.)
+func rebinding(r *http.Request) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	return ok && local != nil && isLoopbackHost(local.String()) && !isLoopbackHost(r.Host)
+}
+
+// originAllowed says whether a browser origin may call /mcp: it is listed in
+// AllowedOrigins ("*" lists every origin), or it is the server's own origin
+// on a loopback Host (a page served by this very server; the rebinding check
+// has already made sure a loopback Host is genuine).
+func (h *Handler) originAllowed(origin string, r *http.Request) bool {
+	for _, o := range h.cfg.AllowedOrigins {
+		if o == "*" || strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") &&
+		strings.EqualFold(u.Host, r.Host) && isLoopbackHost(r.Host)
+}
+
+// allowCORS decorates the response for an allowed browser origin.
+func allowCORS(w http.ResponseWriter, origin string) {
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+}
+
+// preflight answers a CORS preflight for an allowed origin.
+func preflight(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+	h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// errorBody is the JSON body of every error the host itself answers.
+type errorBody struct {
+	Error   string `json:"error"`
+	Message string `json:"message"`
+}
+
+// writeError answers status with a JSON body naming code and saying what to
+// do next.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(errorBody{Error: code, Message: message})
+}
+
+// writeUnauthorized answers 401 with a Bearer challenge (RFC 6750 §3): no
+// error code when the request carried no key, invalid_token when the Klipy
+// API rejected the key it carried.
+func writeUnauthorized(w http.ResponseWriter, rejected bool) {
+	if rejected {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+authRealm+`", error="invalid_token", error_description="the Klipy API rejected this key"`)
+		writeError(w, http.StatusUnauthorized, "invalid_token",
+			"The Klipy API rejected this API key (invalid, expired or revoked). Send a valid key as Authorization: Bearer <key> or X-Klipy-Api-Key.")
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="`+authRealm+`"`)
+	writeError(w, http.StatusUnauthorized, "missing_key",
+		"This server needs your Klipy API key: send Authorization: Bearer <key> or X-Klipy-Api-Key: <key>.")
+}

@@ -1,0 +1,379 @@
+package hosting
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/tools"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Handler serves /mcp, /healthz, /readyz and /metrics. It is an
+// http.Handler; Serve runs it on a listener with graceful shutdown.
+type Handler struct {
+	// Handler is the route table; Handler.ServeHTTP dispatches to it.
+	http.Handler
+
+	cfg        Config
+	mcp        *server.MCPServer
+	streamable *server.StreamableHTTPServer
+	sessions   *sessions
+	callers    *callers
+	metrics    *metrics
+	ready      *readiness
+	serverKey  *caller // nil without a server key
+
+	closeOnce sync.Once
+	// onShutdown, when set (tests), runs when Serve starts shutting down.
+	onShutdown func()
+}
+
+// New validates cfg and returns the handler. It builds the one MCP server
+// every caller shares; each request's context carries its caller's client.
+func New(cfg Config) (*Handler, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now)}
+	reg := cfg.Registry
+	if reg == nil {
+		reg = newRegistry()
+	}
+	h.callers = newCallers(cfg.ClientCacheSize, cfg.ClientIdleTTL, cfg.now, h.newClient)
+	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
+		func() float64 { return float64(h.callers.len()) })
+	if err := h.initServerKey(); err != nil {
+		return nil, err
+	}
+	if err := h.initMCP(); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
+	mux.HandleFunc("GET /healthz", serveHealth)
+	mux.HandleFunc("GET /readyz", h.ready.serve)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	h.Handler = mux
+	return h, nil
+}
+
+// newClient builds the client for one caller's key, with the shared limiter
+// and the host's metrics hooks.
+func (h *Handler) newClient(key string) (*klipy.Client, error) {
+	opts := h.cfg.Klipy
+	opts.APIKey = key
+	opts.Hooks = h.metrics.klipyHooks(h.cfg.Klipy.Hooks)
+	if opts.Logger == nil {
+		opts.Logger = h.cfg.Logger
+	}
+	return klipy.New(opts)
+}
+
+// initServerKey builds the server key's client, which serves loopback and
+// sandbox requests without a key and backs /readyz.
+func (h *Handler) initServerKey() error {
+	h.ready = &readiness{ttl: h.cfg.ReadyCacheTTL, now: h.cfg.now}
+	if h.cfg.ServerKey == "" {
+		return nil
+	}
+	c, err := h.newClient(h.cfg.ServerKey)
+	if err != nil {
+		return fmt.Errorf("hosting: server key client: %w", err)
+	}
+	h.serverKey = &caller{id: idOf(h.cfg.ServerKey), client: c}
+	h.ready.client = c
+	return nil
+}
+
+// initMCP builds the shared MCP server and mounts it on mcp-go's streamable
+// HTTP transport.
+func (h *Handler) initMCP() error {
+	tcfg := h.cfg.Tools
+	tcfg.Client = nil // every call uses the caller's client from its context
+	if tcfg.Logger == nil {
+		tcfg.Logger = h.cfg.Logger
+	}
+	opts := append([]server.ServerOption{
+		installHooks(),
+		server.WithToolHandlerMiddleware(drainNotifications(h.cfg.DrainTimeout, h.metrics.drainTimeouts.Inc)),
+	}, h.cfg.ServerOptions...)
+	srv, err := h.cfg.newServer(tcfg, opts...)
+	if err != nil {
+		return err
+	}
+	h.mcp = srv
+	h.streamable = server.NewStreamableHTTPServer(srv,
+		server.WithSessionIdManager(h.sessions),
+		server.WithSessionIdleTTL(h.cfg.SessionIdleTTL),
+		server.WithHTTPContextFunc(contextWithClient),
+		server.WithStreamableHTTPLogger(h.cfg.Logger),
+	)
+	return nil
+}
+
+// Close ends sessions (and their event streams) and background work;
+// in-flight calls are left to the http.Server's Shutdown.
+func (h *Handler) Close(ctx context.Context) error {
+	var err error
+	h.closeOnce.Do(func() { err = h.streamable.Shutdown(ctx) })
+	return err
+}
+
+// request is what the host learned about one /mcp request before mcp-go
+// handles it.
+type request struct {
+	body    []byte
+	method  string // JSON-RPC method of a POST; "" for responses and GET/DELETE
+	tool    string // tools/call: the tool's name
+	modern  bool   // 2026-07-28 era: no sessions
+	id      keyID
+	ownKey  bool // the key came with the request (not the server key)
+	caller  *caller
+	session *session
+}
+
+// serveMCP runs the host's checks and hands the request to mcp-go.
+func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
+	rw := newResponseWriter(w, h.cfg.WriteTimeout)
+	if !h.admit(rw, r) {
+		return
+	}
+	if r.Method == http.MethodOptions {
+		preflight(rw)
+		return
+	}
+	req, ok := h.prepare(rw, r)
+	if !ok {
+		return
+	}
+	h.forward(rw, r, req)
+}
+
+// admit applies the DNS-rebinding and Origin rules and decorates allowed
+// cross-origin responses.
+func (h *Handler) admit(w http.ResponseWriter, r *http.Request) bool {
+	if rebinding(r) {
+		h.reject(w, http.StatusForbidden, "host", "Forbidden: the Host header must name this loopback server.")
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true // not a browser
+	}
+	if !h.originAllowed(origin, r) {
+		h.reject(w, http.StatusForbidden, "origin", "Forbidden: this origin is not allowed to call this server (see --allowed-origins).")
+		return false
+	}
+	allowCORS(w, origin)
+	return true
+}
+
+// prepare reads the body, resolves the caller's key and client, and checks
+// the session. It answers the request itself when one of them fails.
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) (*request, bool) {
+	req := &request{}
+	if r.Method == http.MethodPost {
+		body, ok := h.readBody(w, r)
+		if !ok {
+			return nil, false
+		}
+		req.body = body
+		req.method, req.tool, req.modern = inspect(body, r.Header)
+	} else {
+		req.modern = mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
+	}
+	return req, h.authenticate(w, r, req) && h.checkSession(w, r, req) && h.resolveCaller(w, r, req)
+}
+
+// readBody reads a POST body, capped at MaxBodyBytes (413 above) and bounded
+// in time by ReadTimeout.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	limit := h.cfg.MaxBodyBytes
+	if r.ContentLength > limit {
+		h.tooLarge(w)
+		return nil, false
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	_ = rc.SetReadDeadline(time.Time{})
+	switch {
+	case err != nil:
+		h.reject(w, http.StatusBadRequest, "body", "Could not read the request body.")
+		return nil, false
+	case int64(len(body)) > limit:
+		h.tooLarge(w)
+		return nil, false
+	}
+	return body, true
+}
+
+func (h *Handler) tooLarge(w http.ResponseWriter) {
+	h.reject(w, http.StatusRequestEntityTooLarge, "body_too_large",
+		fmt.Sprintf("The request body is larger than %d bytes.", h.cfg.MaxBodyBytes))
+}
+
+// inspect reads what the host needs from a JSON-RPC message: its method,
+// the tool a tools/call names, and its protocol era, decided exactly as
+// mcp-go decides it (the header or the body's _meta naming 2026-07-28 or
+// later), so the host never skips a session check mcp-go then relies on.
+func inspect(body []byte, header http.Header) (method, tool string, modern bool) {
+	var msg struct {
+		Method string `json:"method"`
+		Params struct {
+			Name string    `json:"name"`
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	_ = json.Unmarshal(body, &msg)
+	modern = mcp.IsModernProtocol(header.Get(mcp.HeaderProtocolVersion)) ||
+		mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
+	if msg.Method == string(mcp.MethodToolsCall) {
+		tool = msg.Params.Name
+	}
+	return msg.Method, tool, modern
+}
+
+// authenticate picks the request's key: its own, else the server key when
+// the server is loopback or sandbox; otherwise 401.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *request) bool {
+	if key := requestKey(r); key != "" {
+		req.id, req.ownKey = idOf(key), true
+		return h.lookupCaller(w, req, key)
+	}
+	if h.serverKey != nil && (h.cfg.Loopback || h.cfg.Sandbox) {
+		req.id, req.caller = h.serverKey.id, h.serverKey
+		return true
+	}
+	h.metrics.rejected.WithLabelValues("missing_key").Inc()
+	writeUnauthorized(w, false)
+	return false
+}
+
+func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) bool {
+	c, err := h.callers.get(key)
+	if err != nil {
+		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
+		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
+		return false
+	}
+	req.caller = c
+	return true
+}
+
+// checkSession applies the session rules of the session-based era: every
+// request but initialize names a live session opened by the same key.
+func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *request) bool {
+	if req.modern || req.method == string(mcp.MethodInitialize) {
+		return true
+	}
+	sid := r.Header.Get(server.HeaderKeySessionID)
+	if sid == "" {
+		h.reject(w, http.StatusBadRequest, "missing_session",
+			"Bad Request: Mcp-Session-Id header is required; send initialize first to open a session.")
+		return false
+	}
+	sess, err := h.sessions.use(sid, req.id)
+	if err != nil {
+		h.reject(w, http.StatusNotFound, "unknown_session",
+			"Session not found: it expired, was closed, or belongs to another key. Send initialize to open a new session.")
+		return false
+	}
+	req.session = sess
+	return true
+}
+
+// resolveCaller makes sure a POST's client knows its key's scopes (so that
+// tools/list is filtered by them) and refuses a key the upstream rejects.
+func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *request) bool {
+	if r.Method != http.MethodPost {
+		return true
+	}
+	err := req.caller.discover(r.Context())
+	switch {
+	case err == nil:
+	case errors.Is(err, errKeyRejected) && req.ownKey:
+		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
+		writeUnauthorized(w, true)
+		return false
+	default:
+		h.cfg.Logger.Debug("scope discovery failed; continuing without scopes", "err", err)
+	}
+	return true
+}
+
+// reject answers a request the host refuses and counts it.
+func (h *Handler) reject(w http.ResponseWriter, status int, reason, message string) {
+	h.metrics.rejected.WithLabelValues(reason).Inc()
+	writeError(w, status, reason, message)
+}
+
+// forward hands a checked request to mcp-go with the caller's client, the
+// notification counter and the call record in its context.
+func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
+	ctx := withCaller(r.Context(), req.caller)
+	switch {
+	case req.session != nil:
+		w.notes = req.session.notes
+	case req.modern:
+		w.notes = newNoteCounter()
+	}
+	if w.notes != nil {
+		ctx = withNoteCounter(ctx, w.notes)
+	}
+	var rec *callRecord
+	if req.tool != "" {
+		rec = &callRecord{}
+		ctx = context.WithValue(ctx, callRecordKey{}, rec)
+	}
+	if req.method == string(mcp.MethodInitialize) && !req.modern {
+		id := req.id
+		w.beforeHeader = func(hd http.Header) {
+			if sid := hd.Get(server.HeaderKeySessionID); sid != "" {
+				h.sessions.bind(sid, id)
+			}
+		}
+	}
+	r = r.WithContext(ctx)
+	if req.body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(req.body))
+	}
+	h.streamable.ServeHTTP(w, r)
+	if rec != nil {
+		h.metrics.observe(h.toolLabel(req.tool), rec)
+	}
+}
+
+// toolLabel bounds the tool label to the catalogue.
+func (h *Handler) toolLabel(name string) string {
+	if h.mcp.GetTool(name) == nil {
+		return unknownTool
+	}
+	return name
+}
+
+type callerKey struct{}
+
+func withCaller(ctx context.Context, c *caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// contextWithClient is mcp-go's HTTP context function: it puts the caller's
+// client, resolved by the host's middleware, where the tools look for it.
+func contextWithClient(ctx context.Context, r *http.Request) context.Context {
+	if c, ok := r.Context().Value(callerKey{}).(*caller); ok && c != nil {
+		return tools.WithClient(ctx, c.client)
+	}
+	return ctx
+}
