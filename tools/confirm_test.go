@@ -42,7 +42,7 @@ var eras = map[string]string{"2025-11-25": mcp.LATEST_LEGACY_PROTOCOL_VERSION, "
 
 func deletes(f *fake) int {
 	n := 0
-	for _, r := range f.Requests() {
+	for _, r := range f.reqs() {
 		if r.Method == http.MethodDelete {
 			n++
 		}
@@ -95,7 +95,7 @@ func TestDeleteWithoutElicitation(t *testing.T) {
 		t.Run(era+"/always refuses", func(t *testing.T) {
 			e := newEnvVersion(t, Config{ConfirmDestructive: ConfirmAlways}, version)
 			msg := errText(t, call(t, e.mc, "delete_company", map[string]any{"company_id": acmeID}))
-			if !strings.Contains(msg, "Not deleted") || !strings.Contains(msg, "elicitation") || len(e.fake.Requests()) != 0 {
+			if !strings.Contains(msg, "Not deleted") || !strings.Contains(msg, "elicitation") || len(e.fake.reqs()) != 0 {
 				t.Errorf("always without elicitation: %s after %v", msg, e.fake.requests())
 			}
 		})

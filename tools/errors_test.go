@@ -47,7 +47,7 @@ func TestArgumentLeniencyAndValidation(t *testing.T) {
 	if !strings.Contains(msg, `"occurred_at"`) || !strings.Contains(msg, "RFC 3339") {
 		t.Errorf("date-time: %s", msg)
 	}
-	if n := len(e.fake.Requests()); n != 2 {
+	if n := len(e.fake.reqs()); n != 2 {
 		t.Errorf("%d upstream requests; invalid arguments must not reach Klipy", n-2)
 	}
 }

@@ -1,10 +1,15 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,6 +34,45 @@ const (
 type fake struct {
 	*klipytest.Server
 	url string
+	log *recorder
+}
+
+// recorded is one request as the fake received it.
+type recorded struct {
+	Method, Path string
+	Body         []byte
+}
+
+// recorder logs each request before the fake handles it, so the log is
+// complete by the time the client has the response (the fake's own log is
+// written after the response, which races with large answers).
+type recorder struct {
+	next http.Handler
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	r.mu.Lock()
+	r.reqs = append(r.reqs, recorded{req.Method, strings.TrimPrefix(req.URL.Path, "/api/v1"), body})
+	r.mu.Unlock()
+	r.next.ServeHTTP(w, req)
+}
+
+// reqs returns the requests since the last reset.
+func (f *fake) reqs() []recorded {
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	return append([]recorded(nil), f.log.reqs...)
+}
+
+// reset empties the request log.
+func (f *fake) reset() {
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	f.log.reqs = nil
 }
 
 func newFake(t *testing.T) *fake {
@@ -37,9 +81,10 @@ func newFake(t *testing.T) *fake {
 	if err := s.SeedDemo(testOrg); err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(s)
+	rec := &recorder{next: s}
+	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
-	return &fake{Server: s, url: hs.URL + "/api/v1"}
+	return &fake{Server: s, url: hs.URL + "/api/v1", log: rec}
 }
 
 // client returns a klipy client for a key with scopes (none = ALL) that has
@@ -187,7 +232,7 @@ func jsonEqual(a, b any) bool {
 // requests returns the fake's log since the last reset, as "METHOD /path".
 func (f *fake) requests() []string {
 	var out []string
-	for _, r := range f.Requests() {
+	for _, r := range f.reqs() {
 		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
@@ -196,7 +241,7 @@ func (f *fake) requests() []string {
 // lastBody returns the JSON body of the last request to method and path.
 func (f *fake) lastBody(t *testing.T, method, path string) map[string]any {
 	t.Helper()
-	reqs := f.Requests()
+	reqs := f.reqs()
 	for i := len(reqs) - 1; i >= 0; i-- {
 		if reqs[i].Method == method && reqs[i].Path == path {
 			var m map[string]any
@@ -227,6 +272,6 @@ func newEnvVersion(t *testing.T, cfg Config, version string, opts ...client.Clie
 	kc := f.client(t)
 	cfg.Client = kc
 	mc := connectVersion(t, newServer(t, cfg), version, opts...)
-	f.ResetRequests()
+	f.reset()
 	return &env{fake: f, kc: kc, mc: mc}
 }

@@ -68,19 +68,19 @@ func TestSearchPeopleQueryScansAndCaches(t *testing.T) {
 		t.Fatal(err)
 	}
 	mc := connect(t, s.mcp)
-	f.ResetRequests()
+	f.reset()
 	out := okResult(t, call(t, mc, "search_people", map[string]any{"query": "JORDAN pat"}))
 	if ids(out["people"]) != jordanID || out["scan_complete"] != true || out["scanned"].(float64) < 50 {
 		t.Errorf("query result = %v", out)
 	}
-	scanRequests := len(f.Requests())
+	scanRequests := len(f.reqs())
 	okResult(t, call(t, mc, "search_people", map[string]any{"query": "jordan pat"}))
-	if n := len(f.Requests()); n != scanRequests {
+	if n := len(f.reqs()); n != scanRequests {
 		t.Errorf("repeat within 60 s sent %d more requests, want 0 (cached)", n-scanRequests)
 	}
 	now = now.Add(61 * time.Second)
 	okResult(t, call(t, mc, "search_people", map[string]any{"query": "jordan pat"}))
-	if n := len(f.Requests()); n != 2*scanRequests {
+	if n := len(f.reqs()); n != 2*scanRequests {
 		t.Errorf("after 61 s: %d requests, want a fresh scan (%d)", n, 2*scanRequests)
 	}
 }
@@ -169,9 +169,9 @@ func TestUpdatePerson(t *testing.T) {
 	if out["person"].(map[string]any)["remarks"] != "Moved to Denver." {
 		t.Errorf("person = %v", out["person"])
 	}
-	e.fake.ResetRequests()
+	e.fake.reset()
 	msg := errText(t, call(t, e.mc, "update_person", map[string]any{"person_id": jordanID}))
-	if !strings.Contains(msg, "at least one field") || len(e.fake.Requests()) != 0 {
+	if !strings.Contains(msg, "at least one field") || len(e.fake.reqs()) != 0 {
 		t.Errorf("update with no fields: %q after %v", msg, e.fake.requests())
 	}
 }

@@ -35,12 +35,12 @@ func TestReadToolsNeverWrite(t *testing.T) {
 			t.Errorf("%s: %s", d.name, text(t, res))
 		}
 	}
-	for _, r := range e.fake.Requests() {
+	for _, r := range e.fake.reqs() {
 		if r.Method != http.MethodGet && !(r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/query")) {
 			t.Errorf("a read tool sent %s %s", r.Method, r.Path)
 		}
 	}
-	if len(e.fake.Requests()) < len(readArgs) {
-		t.Errorf("only %d upstream requests", len(e.fake.Requests()))
+	if len(e.fake.reqs()) < len(readArgs) {
+		t.Errorf("only %d upstream requests", len(e.fake.reqs()))
 	}
 }

@@ -78,7 +78,7 @@ func TestLogInteractionNeedsExactlyOnePerson(t *testing.T) {
 			t.Errorf("%v: %s", extra, msg)
 		}
 	}
-	if n := len(e.fake.Requests()); n != 0 {
+	if n := len(e.fake.reqs()); n != 0 {
 		t.Errorf("%d upstream requests, want none before the check", n)
 	}
 }
