@@ -208,6 +208,7 @@ func oversized(size int) []byte {
 // broken response).
 func (c *call) drop() {
 	c.status = StatusDropped
+	c.record()
 	if hj, ok := c.w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close()

@@ -105,3 +105,15 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("Count = %d, want %d", got, 1+5*n+2)
 	}
 }
+
+// TestLogCompleteOnAnswer checks that a request is in the log by the time
+// its client has the response, even for large answers.
+func TestLogCompleteOnAnswer(t *testing.T) {
+	a := newDemoAPI(t)
+	for i := range 20 {
+		must(t, a.do(readKey, "POST", "/interactions/query", `{"limit":100}`), 200)
+		if got := a.srv.Count(); got != i+1 {
+			t.Fatalf("after answer %d the log counts %d requests", i+1, got)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type call struct {
 	status  int
 	params  map[string]string
 	op      string // operationId, once routed
+	logged  bool   // the request log has this call
 	drift   bool
 }
 
@@ -127,8 +128,19 @@ func (c *call) writeRaw(status int, contentType string, b []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("X-Request-Id", c.reqID)
 	c.status = status
+	c.record() // before the client can see the answer
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(b)
+}
+
+// record adds the call to the request log, once. It runs before the
+// response is written, so a client that has its answer always finds its
+// request in the log.
+func (c *call) record() {
+	if !c.logged {
+		c.logged = true
+		c.s.log.add(c)
+	}
 }
 
 // decodeObject parses the request body as a JSON object, keeping numbers

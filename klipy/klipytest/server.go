@@ -99,7 +99,7 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 // DenyWrites (500), the operation's scope (403) and finally the operation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(w, r)
-	defer s.log.add(c)
+	defer c.record() // for a handler that never answered; normally a no-op
 	if !s.faults.delay(r.Context()) {
 		w.Header().Set(FaultHeader, "latency")
 		c.fail(http.StatusServiceUnavailable, "request_cancelled", "the request was cancelled during injected latency", nil)
