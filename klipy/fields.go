@@ -87,7 +87,14 @@ func (m fields) float(dst **float64, names ...string) {
 
 // strs reads an array of strings.
 func (m fields) strs(dst *[]string, names ...string) {
-	m.take(func(raw json.RawMessage) bool { return json.Unmarshal(raw, dst) == nil }, names...)
+	m.take(func(raw json.RawMessage) bool {
+		var v []string
+		if json.Unmarshal(raw, &v) != nil {
+			return false
+		}
+		*dst = v
+		return true
+	}, names...)
 }
 
 // time reads a Time.

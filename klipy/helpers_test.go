@@ -1,6 +1,7 @@
 package klipy_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -35,6 +36,7 @@ type api struct {
 
 func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	a.mu.Lock()
 	a.reqs = append(a.reqs, seen{r.Method, strings.TrimPrefix(r.URL.EscapedPath(), prefix), r.Header.Clone(), string(body)})
 	h := a.handle
