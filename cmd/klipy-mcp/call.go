@@ -28,7 +28,7 @@ func runCall(ctx context.Context, e *env) error {
 		return err
 	}
 	defer closeLog()
-	srv, err := newMCPServer(e.cfg, logger)
+	srv, err := newMCPServer(ctx, e.cfg, logger, true)
 	if err != nil {
 		return err
 	}

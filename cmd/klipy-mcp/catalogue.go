@@ -76,7 +76,7 @@ func scopedTools(ctx context.Context, c *config) ([]mcp.Tool, error) {
 		return nil, err
 	}
 	defer closeLog()
-	srv, err := newMCPServer(&cc, logger)
+	srv, err := newMCPServer(ctx, &cc, logger, false)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func runStdio(ctx context.Context, e *env) error {
 		return err
 	}
 	defer closeLog()
-	srv, err := newMCPServer(e.cfg, logger)
+	srv, err := newMCPServer(ctx, e.cfg, logger, true)
 	if err != nil {
 		return err
 	}
@@ -42,11 +42,15 @@ func runStdio(ctx context.Context, e *env) error {
 }
 
 // newMCPServer builds the MCP server for stdio and call: the configured
-// tools, served with one Klipy client.
-func newMCPServer(c *config, logger *slog.Logger) (*server.MCPServer, error) {
+// tools, served with one Klipy client. With discover, it first learns the
+// key's scopes from the API.
+func newMCPServer(ctx context.Context, c *config, logger *slog.Logger, discover bool) (*server.MCPServer, error) {
 	client, err := newClient(c, logger)
 	if err != nil {
 		return nil, err
+	}
+	if discover {
+		discoverScopes(ctx, client, logger)
 	}
 	tc := c.toolsConfig()
 	tc.Client = client

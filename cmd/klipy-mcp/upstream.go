@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
@@ -40,4 +43,26 @@ func newClient(c *config, logger *slog.Logger) (*klipy.Client, error) {
 		logger.Debug("klipy client", "base_url", opts.BaseURL, "key", keyFingerprint(opts.APIKey))
 	}
 	return klipy.New(opts)
+}
+
+// discoverTimeout bounds the start-up check of the key.
+const discoverTimeout = 10 * time.Second
+
+// discoverScopes asks the API about the key once, before serving, so that
+// the tools a stdio or call server lists already follow the key's scopes.
+// A failure is logged, not fatal: the server still starts, and every tool
+// result then says what is wrong (for example, an invalid key).
+func discoverScopes(ctx context.Context, client *klipy.Client, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, discoverTimeout)
+	defer cancel()
+	ws, _, err := client.Authenticate(ctx)
+	switch {
+	case errors.Is(err, klipy.ErrUnauthorized):
+		logger.Error("the Klipy API rejected the key as invalid or expired; tool calls will fail until it is replaced")
+	case err != nil:
+		logger.Warn("could not check the key; tools are listed without scope filtering", "err", err)
+	default:
+		scopes, known := client.Scopes()
+		logger.Debug("connected to Klipy", "workspace", ws.Name, "scopes", scopes, "scopes_known", known)
+	}
 }
