@@ -25,7 +25,7 @@ type budgetResult struct {
 // limits, and keeps callers demanding get_person far faster than 200/min
 // for d. It counts what reached the fake and how much of it was refused.
 func upstreamBudget(ctx context.Context, k *target, callers int, d time.Duration) (*budgetResult, error) {
-	up, err := startUpstream(ctx, 0, 0)
+	up, err := startUpstream(ctx, 0, 0, false)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,7 @@ type config struct {
 	only           map[string]bool
 	root           string
 	binDir         string
+	overlay        string
 	command        string
 }
 
@@ -63,6 +64,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&c.budgetCallers, "budget-callers", 4, "concurrent callers in the upstream budget run")
 	fs.StringVar(&c.doc, "doc", "", "rewrite the generated part of this markdown file (e.g. docs/benchmarks.md)")
 	only := fs.String("only", "", "comma list of phases to run: "+strings.Join(phases, ","))
+	fs.StringVar(&c.overlay, "overlay", "", "go build -overlay file for klipy-mcp: measure a proposed change without editing the tree")
 	fs.StringVar(&c.binDir, "bin-dir", "", "where to build the binaries (default: a temporary directory)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

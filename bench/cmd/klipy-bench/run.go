@@ -32,12 +32,12 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 		defer os.RemoveAll(dir)
 	}
 	log.Info("building", "dir", dir)
-	kbin, kerr := build(ctx, root, dir, "klipy-mcp", "./cmd/klipy-mcp")
-	fbin, err := build(ctx, root, dir, "floor", "./bench/floor")
+	kbin, kerr := build(ctx, root, dir, "klipy-mcp", "./cmd/klipy-mcp", cfg.overlay)
+	fbin, err := build(ctx, root, dir, "floor", "./bench/floor", "")
 	if err != nil {
 		return false, err
 	}
-	up, err := startUpstream(ctx, unlimited, unlimited)
+	up, err := startUpstream(ctx, unlimited, unlimited, true)
 	if err != nil {
 		return false, err
 	}

@@ -28,10 +28,16 @@ type target struct {
 	args map[string]any
 }
 
-// build compiles pkg (relative to the module root) into dir.
-func build(ctx context.Context, root, dir, name, pkg string) (string, error) {
+// build compiles pkg (relative to the module root) into dir, with a
+// go build -overlay file when overlay is set (to measure a proposed change
+// without touching the tree).
+func build(ctx context.Context, root, dir, name, pkg, overlay string) (string, error) {
 	out := filepath.Join(dir, name)
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+	args := []string{"build", "-o", out}
+	if overlay != "" {
+		args = append(args, "-overlay", overlay)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
