@@ -55,13 +55,12 @@ type Server struct {
 	workspaces map[string]*workspace
 	teamNames  map[string]string
 
-	limits  *limiter
-	faults  faults
-	log     requestLog
-	seq     atomic.Uint64 // record sequence: ids and keyset order
-	reqSeq  atomic.Uint64 // request ids
-	routes  []route
-	started time.Time
+	limits *limiter
+	faults faults
+	log    requestLog
+	seq    atomic.Uint64 // record sequence: ids and keyset order
+	reqSeq atomic.Uint64 // request ids
+	routes []route
 }
 
 // New returns an empty fake: no keys, no records.
