@@ -274,7 +274,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // apiError classifies a non-2xx answer.
 func (c *Client) apiError(op string, ex exchange) *APIError {
-	e := parseAPIError(op, ex.status, ex.body)
+	e := parseAPIError(op, ex.status, ex.body, c.key)
 	e.RequestID = firstOf(requestID(ex.header), e.RequestID)
 	return e
 }

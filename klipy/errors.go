@@ -179,9 +179,24 @@ type errorBody struct {
 	} `json:"meta"`
 }
 
-// parseAPIError builds the APIError of a non-2xx answer; body is already
-// redacted.
-func parseAPIError(op string, status int, body []byte) *APIError {
+// parseAPIError builds the APIError of a non-2xx answer. The key and
+// key-like tokens are removed from the body and again from the decoded
+// fields, where JSON escapes could have hidden them.
+func parseAPIError(op string, status int, body []byte, key string) *APIError {
+	e := decodeAPIError(op, status, redact(body, key))
+	e.Code, e.Message = redactString(e.Code, key), redactString(e.Message, key)
+	if e.Details != nil {
+		if b, err := json.Marshal(e.Details); err == nil {
+			var d any
+			if json.Unmarshal(redact(b, key), &d) == nil {
+				e.Details = d
+			}
+		}
+	}
+	return e
+}
+
+func decodeAPIError(op string, status int, body []byte) *APIError {
 	e := &APIError{Op: op, StatusCode: status}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
