@@ -26,7 +26,6 @@ const (
 	DefaultClientCacheSize   = 10000
 	DefaultClientIdleTTL     = time.Hour
 	DefaultReadyCacheTTL     = 10 * time.Second
-	DefaultDrainTimeout      = time.Second
 )
 
 // Config configures the HTTP host. The zero value of every duration and size
@@ -78,9 +77,6 @@ type Config struct {
 	ClientIdleTTL time.Duration
 	// ReadyCacheTTL is how long a /readyz upstream check is reused.
 	ReadyCacheTTL time.Duration
-	// DrainTimeout bounds how long a finished tool call waits for its queued
-	// notifications to be written before its response (see doc.go).
-	DrainTimeout time.Duration
 	// Registry receives the host's metrics and is served on /metrics; default
 	// a fresh registry with the Go and process collectors.
 	Registry *prometheus.Registry
@@ -110,7 +106,6 @@ func (cfg Config) withDefaults() Config {
 	setDur(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDur(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
 	setDur(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
-	setDur(&cfg.DrainTimeout, DefaultDrainTimeout)
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}

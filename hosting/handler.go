@@ -106,7 +106,7 @@ func (h *Handler) initMCP() error {
 	}
 	opts := append([]server.ServerOption{
 		installHooks(),
-		server.WithToolHandlerMiddleware(drainNotifications(h.cfg.DrainTimeout, h.metrics.drainTimeouts.Inc)),
+		server.WithToolHandlerMiddleware(routeNotifications()),
 	}, h.cfg.ServerOptions...)
 	srv, err := h.cfg.newServer(tcfg, opts...)
 	if err != nil {
@@ -133,14 +133,13 @@ func (h *Handler) Close(ctx context.Context) error {
 // request is what the host learned about one /mcp request before mcp-go
 // handles it.
 type request struct {
-	body    []byte
-	method  string // JSON-RPC method of a POST; "" for responses and GET/DELETE
-	tool    string // tools/call: the tool's name
-	modern  bool   // 2026-07-28 era: no sessions
-	id      keyID
-	ownKey  bool // the key came with the request (not the server key)
-	caller  *caller
-	session *session
+	body   []byte
+	method string // JSON-RPC method of a POST; "" for responses and GET/DELETE
+	tool   string // tools/call: the tool's name
+	modern bool   // 2026-07-28 era: no sessions
+	id     keyID
+	ownKey bool // the key came with the request (not the server key)
+	caller *caller
 }
 
 // serveMCP runs the host's checks and hands the request to mcp-go.
@@ -284,13 +283,11 @@ func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *requ
 			"Bad Request: Mcp-Session-Id header is required; send initialize first to open a session.")
 		return false
 	}
-	sess, err := h.sessions.use(sid, req.id)
-	if err != nil {
+	if err := h.sessions.use(sid, req.id); err != nil {
 		h.reject(w, http.StatusNotFound, "unknown_session",
 			"Session not found: it expired, was closed, or belongs to another key. Send initialize to open a new session.")
 		return false
 	}
-	req.session = sess
 	return true
 }
 
@@ -320,22 +317,15 @@ func (h *Handler) reject(w http.ResponseWriter, status int, reason, message stri
 }
 
 // forward hands a checked request to mcp-go with the caller's client, the
-// notification counter and the call record in its context.
+// response writer (for tools' notifications) and the call record in its
+// context.
 func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	ctx := withCaller(r.Context(), req.caller)
-	switch {
-	case req.session != nil:
-		w.notes = req.session.notes
-	case req.modern:
-		w.notes = newNoteCounter()
-	}
-	if w.notes != nil {
-		ctx = withNoteCounter(ctx, w.notes)
-	}
 	var rec *callRecord
 	if req.tool != "" {
 		rec = &callRecord{}
 		ctx = context.WithValue(ctx, callRecordKey{}, rec)
+		ctx = context.WithValue(ctx, writerKey{}, w)
 	}
 	if req.method == string(mcp.MethodInitialize) && !req.modern {
 		id := req.id

@@ -33,7 +33,6 @@ type metrics struct {
 	rateLimitWaits   prometheus.Counter
 	rateLimitSeconds prometheus.Counter
 	rejected         *prometheus.CounterVec
-	drainTimeouts    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, activeSessions, cachedCallers func() float64) *metrics {
@@ -61,12 +60,9 @@ func newMetrics(reg prometheus.Registerer, activeSessions, cachedCallers func() 
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "klipy_mcp_http_rejected_total", Help: "Requests to /mcp refused by the host, by reason.",
 		}, []string{"reason"}),
-		drainTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "klipy_mcp_notification_drain_timeouts_total", Help: "Tool responses sent before all their notifications were written.",
-		}),
 	}
 	reg.MustRegister(m.toolCalls, m.toolLatency, m.upstream, m.upstreamLatency, m.rateLimitWaits,
-		m.rateLimitSeconds, m.rejected, m.drainTimeouts,
+		m.rateLimitSeconds, m.rejected,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "klipy_mcp_active_sessions", Help: "Open session-based (2025-11-25 era) MCP sessions.",
 		}, activeSessions),

@@ -1,101 +1,95 @@
 package hosting
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"sync"
-	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// The notification drain.
+// Notifications sent by tools.
 //
 // mcp-go v1.2.1 answers a POST by running the handler while a forwarder
-// goroutine copies the session's queued notifications onto the response's
-// event stream. When the handler returns, the response path closes the stream
-// for the forwarder; a notification the forwarder has already taken off the
-// queue but not yet written is then dropped. Progress or log notifications
-// sent just before a tool returns are therefore often lost.
+// goroutine copies the session's notification queue onto the response's
+// event stream. Two defects follow. When the handler returns, the response
+// path closes the stream for the forwarder, and a notification the forwarder
+// has already taken off the queue but not yet written is dropped: a progress
+// or log notification sent just before a tool returns is often lost. And in a
+// session-based (2025-11-25 era) session, concurrent POSTs share one queue, so
+// one call's notification can be taken by another call's forwarder and
+// written to the wrong stream, or dropped when that call is finishing.
 //
-// The host closes the race from outside mcp-go. Every notification a tool
-// sends passes through the session's UpgradeToSSEWhenReceiveNotification
-// (mcp-go calls it right before queueing), so a thin session wrapper counts
-// what was queued; the host's response writer counts the notification events
-// actually written on the session's streams. A tool-handler middleware waits,
-// after the handler returns and before mcp-go writes the response, until the
-// two counts meet (bounded by DrainTimeout, and by the request's context).
+// The host routes a tool call's notifications itself. During the call, the
+// session in the handler's context is wrapped so that its NotificationChannel
+// is a channel of this call; the first notification starts a relay that
+// writes each one, in order, as an event on this call's own response stream
+// (the host's response writer serialises these writes with mcp-go's). When
+// the handler returns, the middleware lets the relay write whatever is still
+// queued and waits for it to stop before mcp-go writes the response. The
+// wrapper still calls the real session's UpgradeToSSEWhenReceiveNotification,
+// so mcp-go answers on the same event stream. Nothing is waited on when a
+// call sends no notification.
 
-// noteCounter counts the notifications queued for one session (or one
-// stateless request) and those written to its streams.
-type noteCounter struct {
-	mu      sync.Mutex
-	queued  int64
-	written int64
-	changed chan struct{} // closed and replaced on every write
+// callStream relays one tool call's notifications onto its response.
+type callStream struct {
+	w *responseWriter
+
+	once    sync.Once
+	queue   chan mcp.JSONRPCNotification
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
-func newNoteCounter() *noteCounter { return &noteCounter{changed: make(chan struct{})} }
+// notificationBuffer bounds a call's queued notifications, like mcp-go's
+// own per-session queue (a full queue reports ErrNotificationChannelBlocked
+// to the sender).
+const notificationBuffer = 100
 
-func (n *noteCounter) queue() {
-	n.mu.Lock()
-	n.queued++
-	n.mu.Unlock()
+// channel returns the call's queue, starting the relay on first use.
+func (s *callStream) channel() chan<- mcp.JSONRPCNotification {
+	s.once.Do(func() {
+		s.queue = make(chan mcp.JSONRPCNotification, notificationBuffer)
+		s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+		go s.relay()
+	})
+	return s.queue
 }
 
-func (n *noteCounter) wrote() {
-	n.mu.Lock()
-	n.written++
-	close(n.changed)
-	n.changed = make(chan struct{})
-	n.mu.Unlock()
-}
-
-// drain waits until every notification queued so far has been written, ctx
-// is done or timeout passes. It reports whether everything was written.
-func (n *noteCounter) drain(ctx context.Context, timeout time.Duration) bool {
-	n.mu.Lock()
-	target := n.queued
-	n.mu.Unlock()
-	var deadline <-chan time.Time
+// relay writes queued notifications until stopped, then writes the rest.
+func (s *callStream) relay() {
+	defer close(s.stopped)
 	for {
-		n.mu.Lock()
-		done, changed := n.written >= target, n.changed
-		n.mu.Unlock()
-		if done {
-			return true
-		}
-		if deadline == nil {
-			t := time.NewTimer(timeout)
-			defer t.Stop()
-			deadline = t.C
-		}
 		select {
-		case <-changed:
-		case <-ctx.Done():
-			return false
-		case <-deadline:
-			return false
+		case n := <-s.queue:
+			s.w.writeEvent(n)
+		case <-s.stop:
+			for {
+				select {
+				case n := <-s.queue:
+					s.w.writeEvent(n)
+				default:
+					return
+				}
+			}
 		}
 	}
 }
 
-type noteCounterKey struct{}
-
-// withNoteCounter returns a context whose tool calls count into n.
-func withNoteCounter(ctx context.Context, n *noteCounter) context.Context {
-	return context.WithValue(ctx, noteCounterKey{}, n)
-}
-
-func noteCounterFrom(ctx context.Context) *noteCounter {
-	n, _ := ctx.Value(noteCounterKey{}).(*noteCounter)
-	return n
+// finish waits until every notification the call queued has been written.
+func (s *callStream) finish() {
+	if s.stop == nil {
+		return // the call sent none; the relay never started
+	}
+	close(s.stop)
+	<-s.stopped
 }
 
 // httpSession is everything mcp-go's streamable HTTP session implements;
-// the counting wrapper keeps all of it visible to tool handlers.
+// the wrapper keeps all of it visible to tool handlers.
 type httpSession interface {
 	server.SessionWithTools
 	server.SessionWithResources
@@ -110,55 +104,56 @@ type httpSession interface {
 	server.SessionWithProtocolVersion
 }
 
-// countingSession counts each notification mcp-go queues for the session.
-type countingSession struct {
+// callSession is the session a tool handler sees: the real one, with its
+// notifications routed to the call's own stream.
+type callSession struct {
 	httpSession
-	notes *noteCounter
+	stream *callStream
 }
 
-// UpgradeToSSEWhenReceiveNotification is called by mcp-go once per
-// notification, just before it is queued.
-func (s *countingSession) UpgradeToSSEWhenReceiveNotification() {
-	s.notes.queue()
-	s.httpSession.UpgradeToSSEWhenReceiveNotification()
+// NotificationChannel returns the call's queue instead of the session's.
+func (s *callSession) NotificationChannel() chan<- mcp.JSONRPCNotification {
+	return s.stream.channel()
 }
 
-// drainNotifications returns the tool middleware that makes a tool's
-// response wait for the notifications it sent (see above).
-func drainNotifications(timeout time.Duration, onTimeout func()) server.ToolHandlerMiddleware {
+type writerKey struct{}
+
+// routeNotifications returns the tool middleware described above.
+func routeNotifications() server.ToolHandlerMiddleware {
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			notes := noteCounterFrom(ctx)
+			w, _ := ctx.Value(writerKey{}).(*responseWriter)
 			sess, ok := server.ClientSessionFromContext(ctx).(httpSession)
 			srv := server.ServerFromContext(ctx)
-			if notes == nil || !ok || srv == nil {
+			if w == nil || !ok || srv == nil {
 				return next(ctx, req)
 			}
-			res, err := next(srv.WithContext(ctx, &countingSession{httpSession: sess, notes: notes}), req)
-			if !notes.drain(ctx, timeout) && ctx.Err() == nil {
-				onTimeout()
-			}
-			return res, err
+			stream := &callStream{w: w}
+			defer stream.finish()
+			return next(srv.WithContext(ctx, &callSession{httpSession: sess, stream: stream}), req)
 		}
 	}
 }
 
-// sseEventPrefix starts every event mcp-go writes on a stream.
-var sseEventPrefix = []byte("event: message\ndata: ")
-
-// isNotificationEvent reports whether p is one SSE event carrying a JSON-RPC
-// notification (a method and no id). mcp-go writes each event in one Write.
-func isNotificationEvent(p []byte) bool {
-	data, ok := bytes.CutPrefix(p, sseEventPrefix)
-	if !ok {
-		return false
+// writeEvent writes msg as one server-sent event, switching the response to
+// an event stream first if nothing was written yet (as mcp-go does).
+func (w *responseWriter) writeEvent(msg any) {
+	data, err := json.Marshal(msg)
+	if err != nil {
+		return
 	}
-	var msg struct {
-		ID     json.RawMessage `json:"id"`
-		Method string          `json:"method"`
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.status == 0 {
+		h := w.Header()
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Connection", "keep-alive")
+		w.writeHeaderLocked(http.StatusOK)
 	}
-	if json.Unmarshal(data, &msg) != nil {
-		return false
+	w.arm()
+	if _, err := fmt.Fprintf(w.ResponseWriter, "event: message\ndata: %s\n\n", data); err != nil {
+		return // the client is gone; mcp-go sees the same when it answers
 	}
-	return msg.Method != "" && msg.ID == nil
+	_ = w.rc.Flush()
 }

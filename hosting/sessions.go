@@ -21,7 +21,6 @@ type session struct {
 	owner    keyID // the key that opened it
 	bound    bool  // owner is set (after the initialize response)
 	lastSeen time.Time
-	notes    *noteCounter
 }
 
 // sessions tracks the sessions this process issued. It is mcp-go's
@@ -49,7 +48,7 @@ func (s *sessions) Generate() string {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID[id] = &session{lastSeen: now, notes: newNoteCounter()}
+	s.byID[id] = &session{lastSeen: now}
 	s.pruneLocked(now)
 	return id
 }
@@ -83,19 +82,19 @@ func (s *sessions) bind(id string, owner keyID) {
 	}
 }
 
-// use returns the live session id opened by owner and marks it used. A
+// use checks that id is a live session opened by owner and marks it used. A
 // session opened by another key is reported exactly like an unknown one, so
 // that a caller learns nothing about other callers' sessions.
-func (s *sessions) use(id string, owner keyID) (*session, error) {
+func (s *sessions) use(id string, owner keyID) error {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess := s.liveLocked(id, now)
 	if sess == nil || !sess.bound || sess.owner != owner {
-		return nil, errUnknownSession
+		return errUnknownSession
 	}
 	sess.lastSeen = now
-	return sess, nil
+	return nil
 }
 
 // liveLocked returns id's session unless it is unknown or idle past the TTL.

@@ -2,20 +2,23 @@ package hosting
 
 import (
 	"net/http"
+	"sync"
 	"time"
 )
 
 // responseWriter wraps the writer of one /mcp response. It re-arms the write
 // deadline on every write (so a stalled client is cut off while a live event
-// stream is not), counts notification events for the notification drain, and
-// runs beforeHeader once, just before the status line goes out.
+// stream is not), runs beforeHeader once just before the status line goes
+// out, and serialises writes, because a tool call's notification relay
+// writes events while mcp-go writes the rest.
 type responseWriter struct {
 	http.ResponseWriter
 	rc           *http.ResponseController
 	writeTimeout time.Duration
-	notes        *noteCounter // nil: nothing to count
 	beforeHeader func(h http.Header)
-	status       int
+
+	mu     sync.Mutex
+	status int
 }
 
 func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *responseWriter {
@@ -25,13 +28,20 @@ func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *respo
 }
 
 // arm pushes the write deadline writeTimeout into the future. Writers that
-// cannot set deadlines (tests' recorders) are left alone.
+// cannot set deadlines are left alone.
 func (w *responseWriter) arm() {
 	_ = w.rc.SetWriteDeadline(time.Now().Add(w.writeTimeout))
 }
 
-// WriteHeader sends the status line after beforeHeader has seen the headers.
+// WriteHeader sends the status line once; later calls are ignored (the
+// relay may have started an event stream before mcp-go answers on it).
 func (w *responseWriter) WriteHeader(code int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writeHeaderLocked(code)
+}
+
+func (w *responseWriter) writeHeaderLocked(code int) {
 	if w.status != 0 {
 		return
 	}
@@ -42,24 +52,20 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// Write writes p and counts it when it is a notification event.
+// Write writes p.
 func (w *responseWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writeHeaderLocked(http.StatusOK)
 	w.arm()
-	n, err := w.ResponseWriter.Write(p)
-	if err == nil && w.notes != nil && isNotificationEvent(p) {
-		w.notes.wrote()
-	}
-	return n, err
+	return w.ResponseWriter.Write(p)
 }
 
 // Flush sends buffered data to the client.
 func (w *responseWriter) Flush() {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.writeHeaderLocked(http.StatusOK)
 	w.arm()
 	_ = w.rc.Flush()
 }

@@ -1,0 +1,106 @@
+package hosting
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestOrigin(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{ServerKey: keyAll, Loopback: true, AllowedOrigins: []string{"https://app.example.com"}})
+	self := strings.TrimSuffix(url, "/mcp")
+	for _, tc := range []struct {
+		origin string
+		status int
+	}{
+		{"", http.StatusOK}, // not a browser
+		{"https://app.example.com", http.StatusOK},
+		{self, http.StatusOK}, // the server's own loopback origin
+		{"https://evil.example.com", http.StatusForbidden},
+		{"http://app.example.com", http.StatusForbidden}, // scheme matters
+		{"null", http.StatusForbidden},
+		{"http://localhost:1", http.StatusForbidden}, // another loopback origin
+	} {
+		h := bearer(keyAll)
+		if tc.origin != "" {
+			h["Origin"] = tc.origin
+		}
+		resp, body := post(t, url, initializeBody, h)
+		if resp.StatusCode != tc.status {
+			t.Errorf("Origin %q: status %d, want %d (%s)", tc.origin, resp.StatusCode, tc.status, body)
+		}
+		if tc.status == http.StatusOK && tc.origin != "" && resp.Header.Get("Access-Control-Allow-Origin") != tc.origin {
+			t.Errorf("Origin %q: Access-Control-Allow-Origin = %q", tc.origin, resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+	}
+	// The key's scopes are discovered once, on the first admitted request.
+	if n := len(up.Requests()); n != 1 {
+		t.Errorf("upstream saw %d requests, want 1 (one scope discovery)", n)
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{AllowedOrigins: []string{"https://app.example.com"}})
+	req, _ := http.NewRequest(http.MethodOptions, url, nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	resp, _ := do(t, req)
+	if resp.StatusCode != http.StatusNoContent || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d, allow-headers %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Headers"))
+	}
+	req.Header.Set("Origin", "https://evil.example.com")
+	if resp, _ := do(t, req); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("preflight from a refused origin: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestDNSRebinding mirrors the conformance suite's dns-rebinding-protection
+// scenario: a loopback server refuses a foreign Host/Origin with a 4xx and
+// accepts its own with a 2xx (the suite's client sends no key).
+func TestDNSRebinding(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{ServerKey: keyAll, Loopback: true})
+	self := strings.TrimPrefix(strings.TrimSuffix(url, "/mcp"), "http://")
+	for _, tc := range []struct {
+		host   string
+		status int
+	}{
+		{"evil.example.com", http.StatusForbidden},
+		{self, http.StatusOK},
+		{strings.Replace(self, "127.0.0.1", "localhost", 1), http.StatusOK},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(initializeBody))
+		req.Host = tc.host
+		req.Header.Set("Origin", "http://"+tc.host)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if resp, body := do(t, req); resp.StatusCode != tc.status {
+			t.Errorf("Host %q: status %d, want %d (%s)", tc.host, resp.StatusCode, tc.status, body)
+		}
+	}
+}
+
+func TestBodyCap(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{})
+	c := connect(t, url, eras[0], bearer(keyAll))
+
+	big := `{"jsonrpc":"2.0","id":2,"method":"ping","params":{"pad":"` + strings.Repeat("x", DefaultMaxBodyBytes) + `"}}`
+	resp, _ := post(t, url, big, bearer(keyAll))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized body: status %d, want 413", resp.StatusCode)
+	}
+	// Without Content-Length, the cap is enforced while reading.
+	req, _ := http.NewRequest(http.MethodPost, url, struct{ *bytes.Reader }{bytes.NewReader([]byte(big))})
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+keyAll)
+	if resp, _ := do(t, req); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized chunked body: status %d, want 413", resp.StatusCode)
+	}
+	if res := call(t, c, "get_workspace", nil); res.IsError {
+		t.Fatalf("a normal call after the oversized ones failed: %s", resultText(res))
+	}
+}
