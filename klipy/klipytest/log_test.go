@@ -76,8 +76,24 @@ func TestConcurrentUse(t *testing.T) {
 	cid := a.createCompany(map[string]any{"name": "Busy"})
 	const n = 24
 	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Go(func() { // flip harmless switches while requests fly
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			a.srv.SetLatency(0)
+			a.srv.DenyWrites(false)
+			a.srv.SetDrift(false)
+			a.srv.AddKey(klipytest.Key{Token: "klipy_api_churn", Org: "acme"})
+			_ = a.srv.CountByStatus()
+		}
+	})
+	var workers sync.WaitGroup
 	for i := range n {
-		wg.Go(func() {
+		workers.Go(func() {
 			r := a.do(allKey, "POST", "/people", map[string]any{"email": fmt.Sprintf("p%d@busy.example", i), "companyId": cid})
 			if r.status != 200 {
 				t.Errorf("create: %d %s", r.status, r.raw)
@@ -93,6 +109,8 @@ func TestConcurrentUse(t *testing.T) {
 			_ = a.srv.Requests()
 		})
 	}
+	workers.Wait()
+	close(stop)
 	wg.Wait()
 	if got := len(a.walk(readKey, "/people/query", 100, map[string]any{"companyId": cid})); got != n {
 		t.Errorf("people = %d, want %d", got, n)
