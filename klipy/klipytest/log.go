@@ -8,8 +8,8 @@ import (
 )
 
 // Secret is an API key held in the request log. It prints as [REDACTED]
-// with every fmt verb, so a log entry dumped by a failing test never shows
-// the key; compare it with string(r.Key) == token.
+// with %v, %+v, %#v, %s and %q, so a log entry dumped by a failing test
+// does not show the key; compare it with string(r.Key) == token.
 type Secret string
 
 // String returns "[REDACTED]" (or "" for no key).

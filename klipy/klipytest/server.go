@@ -41,8 +41,8 @@ type Options struct {
 	HideScopes bool
 
 	// LogLimit caps the request log; the oldest entries are dropped first.
-	// Zero keeps every request; a negative limit keeps none. Counters (Count, CountByStatus) are never
-	// capped.
+	// Zero keeps every request; a negative limit keeps none. The counters
+	// (Count, CountByStatus) are never capped.
 	LogLimit int
 }
 
