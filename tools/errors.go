@@ -68,7 +68,7 @@ func missingScope(scope klipy.Scope) string {
 	if scope == "" {
 		return "This Klipy API key lacks the scope this operation needs. A workspace admin can issue a key with the right scopes (Klipy → Settings → API)."
 	}
-	return fmt.Sprintf("Missing scope: this Klipy API key does not have the %q scope this tool needs. A workspace admin can issue a key with %q (Klipy → Settings → API); then restart klipy-mcp with it.", scope, scope)
+	return fmt.Sprintf("Missing scope: this Klipy API key does not have the %q scope this tool needs. A workspace admin can issue a key with %q (Klipy → Settings → API); then use that key with klipy-mcp.", scope, scope)
 }
 
 func scopeHint(scope klipy.Scope) string {

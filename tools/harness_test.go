@@ -122,10 +122,11 @@ func (f *fake) rawClient(t *testing.T, token string) *klipy.Client {
 	return c
 }
 
-// newServer builds the MCP server for cfg, failing the test on error.
+// newServer builds the MCP server for cfg, failing the test on error. It
+// validates every structured result against the tool's output schema.
 func newServer(t *testing.T, cfg Config) *server.MCPServer {
 	t.Helper()
-	s, err := NewServer(cfg)
+	s, err := NewServer(cfg, server.WithOutputSchemaValidation())
 	if err != nil {
 		t.Fatal(err)
 	}
