@@ -36,3 +36,22 @@ func TestReadMemory(t *testing.T) {
 		t.Error("ReadMemory(-1) succeeded")
 	}
 }
+
+func TestReadCPU(t *testing.T) {
+	before, err := ReadCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spin until the process has used 50 ms more CPU; on a busy machine
+	// that takes longer than 50 ms of wall time, but never 10 s.
+	for start := time.Now(); time.Since(start) < 10*time.Second; {
+		now, err := ReadCPU(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now-before >= 50*time.Millisecond {
+			return
+		}
+	}
+	t.Error("ReadCPU did not grow by 50 ms while spinning for 10 s")
+}

@@ -6,9 +6,9 @@
 // Usage:
 //
 //	floor stdio [--proxy URL --proxy-key KEY]
-//	floor http --addr 127.0.0.1:PORT
+//	floor http --addr 127.0.0.1:PORT [--proxy URL --proxy-key KEY]
 //
-// With --proxy the stdio server also has a "fetch" tool that GETs URL with
+// With --proxy the server also has a "fetch" tool that GETs URL with
 // the key as a bearer token and returns the body: the least any server that
 // relays one upstream call can do, which separates the cost of the shape
 // (two process hops) from the cost of klipy-mcp's own code.
@@ -66,21 +66,32 @@ func newServer() *server.MCPServer {
 // serveStdio serves over stdin and stdout.
 func serveStdio(args []string) error {
 	fs := flag.NewFlagSet("stdio", flag.ContinueOnError)
-	proxy := fs.String("proxy", "", "URL the fetch tool GETs (no fetch tool when empty)")
-	key := fs.String("proxy-key", "", "bearer token for --proxy")
+	build := serverFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s := newServer()
-	if *proxy != "" {
-		addFetch(s, *proxy, *key)
+	return server.ServeStdio(build())
+}
+
+// serverFlags defines --proxy and --proxy-key on fs and returns the
+// constructor of the server they describe.
+func serverFlags(fs *flag.FlagSet) func() *server.MCPServer {
+	proxy := fs.String("proxy", "", "URL the fetch tool GETs (no fetch tool when empty)")
+	key := fs.String("proxy-key", "", "bearer token for --proxy")
+	return func() *server.MCPServer {
+		s := newServer()
+		if *proxy != "" {
+			addFetch(s, *proxy, *key)
+		}
+		return s
 	}
-	return server.ServeStdio(s)
 }
 
 // addFetch adds the relaying tool.
 func addFetch(s *server.MCPServer, url, key string) {
-	client := &http.Client{Timeout: 30 * time.Second}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // as many as klipy's client keeps
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	s.AddTool(mcp.NewTool("fetch", mcp.WithDescription("Fetch the configured URL.")),
 		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -105,11 +116,12 @@ func addFetch(s *server.MCPServer, url, key string) {
 func serveHTTP(args []string) error {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8090", "listen address")
+	build := serverFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", server.NewStreamableHTTPServer(newServer()))
+	mux.Handle("/mcp", server.NewStreamableHTTPServer(build()))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	srv := &http.Server{Addr: *addr, Handler: mux}
 

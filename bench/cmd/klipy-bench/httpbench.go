@@ -14,6 +14,9 @@ import (
 type throughput struct {
 	perSec float64
 	lat    bench.Sample
+	// cpuPerCall is the server process's CPU time per call: unlike calls/s
+	// it hardly depends on what else the machine is doing.
+	cpuPerCall time.Duration
 }
 
 // newHTTPClient returns a client that keeps up to conns connections open.
@@ -48,30 +51,104 @@ func openSessions(ctx context.Context, client *http.Client, url string, n, conc 
 	return sessions, nil
 }
 
-// runLoad makes t's tool call from conc sessions (one caller each) for d and
-// returns the throughput and every call's latency.
-func runLoad(ctx context.Context, t *target, url string, conc int, d, warm time.Duration) (throughput, error) {
-	client := newHTTPClient(conc)
-	defer client.CloseIdleConnections()
-	sessions, err := openSessions(ctx, client, url, conc, conc)
-	if err != nil {
-		return throughput{}, err
+// load is one server's callers at one concurrency level: conc sessions,
+// each used by one caller at a time.
+type load struct {
+	t        *target
+	pid      int
+	client   *http.Client
+	sessions []*bench.HTTPSession
+	lat      bench.Sample
+	elapsed  time.Duration
+	cpu      time.Duration
+}
+
+// newLoad opens conc sessions on url and warms them up for warm.
+func newLoad(ctx context.Context, s server, conc int, warm time.Duration) (*load, error) {
+	t := s.t
+	l := &load{t: t, pid: s.proc.cmd.Process.Pid, client: newHTTPClient(conc)}
+	var err error
+	if l.sessions, err = openSessions(ctx, l.client, s.proc.url, conc, conc); err != nil {
+		l.close()
+		return nil, err
 	}
-	call := func(s *bench.HTTPSession) error {
-		res, err := s.Call(ctx, "tools/call", bench.CallParams(t.tool, t.args))
+	if _, _, err := hammer(l.sessions, warm, l.call(ctx)); err != nil {
+		l.close()
+		return nil, fmt.Errorf("%s warm-up: %w", t.name, err)
+	}
+	return l, nil
+}
+
+// call returns the measured call for one session.
+func (l *load) call(ctx context.Context) func(*bench.HTTPSession) error {
+	return func(s *bench.HTTPSession) error {
+		res, err := s.Call(ctx, "tools/call", bench.CallParams(l.t.tool, l.t.args))
 		if err != nil {
 			return err
 		}
 		return bench.CheckToolResult(res)
 	}
-	if _, _, err := hammer(sessions, warm, call); err != nil {
-		return throughput{}, fmt.Errorf("%s warm-up: %w", t.name, err)
-	}
-	lat, elapsed, err := hammer(sessions, d, call)
+}
+
+// run loads the server for d and adds to the totals.
+func (l *load) run(ctx context.Context, d time.Duration) error {
+	cpu0, err := bench.ReadCPU(l.pid)
 	if err != nil {
-		return throughput{}, fmt.Errorf("%s at concurrency %d: %w", t.name, conc, err)
+		return err
 	}
-	return throughput{perSec: float64(len(lat)) / elapsed.Seconds(), lat: lat}, nil
+	lat, elapsed, err := hammer(l.sessions, d, l.call(ctx))
+	if err != nil {
+		return fmt.Errorf("%s at concurrency %d: %w", l.t.name, len(l.sessions), err)
+	}
+	cpu1, err := bench.ReadCPU(l.pid)
+	if err != nil {
+		return err
+	}
+	l.lat, l.elapsed, l.cpu = append(l.lat, lat...), l.elapsed+elapsed, l.cpu+cpu1-cpu0
+	return nil
+}
+
+func (l *load) result() throughput {
+	n := max(len(l.lat), 1)
+	return throughput{perSec: float64(len(l.lat)) / l.elapsed.Seconds(), lat: l.lat, cpuPerCall: l.cpu / time.Duration(n)}
+}
+
+func (l *load) close() { l.client.CloseIdleConnections() }
+
+// slices is how many alternating turns each server gets per level, so that
+// the machine's changing load falls on both alike.
+const slices = 4
+
+// server is a target running in HTTP mode.
+type server struct {
+	t    *target
+	proc *httpProc
+}
+
+// compareAt loads every server at concurrency conc for d each, in
+// alternating slices, and returns their results in order.
+func compareAt(ctx context.Context, servers []server, conc int, d, warm time.Duration) ([]throughput, error) {
+	loads := make([]*load, len(servers))
+	for i, s := range servers {
+		l, err := newLoad(ctx, s, conc, warm)
+		if err != nil {
+			return nil, err
+		}
+		defer l.close()
+		loads[i] = l
+	}
+	for range slices {
+		for _, l := range loads {
+			if err := l.run(ctx, d/slices); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]throughput, len(loads))
+	for i, l := range loads {
+		out[i] = l.result()
+	}
+	return out, nil
 }
 
 // hammer calls call in a loop from every session until d has passed.
@@ -107,35 +184,31 @@ func hammer(sessions []*bench.HTTPSession, d time.Duration, call func(*bench.HTT
 	return all, time.Since(start), firstErr
 }
 
-// httpThroughput runs both targets at every concurrency, alternating.
-func httpThroughput(ctx context.Context, k, f *target, levels []int, d, warm time.Duration) ([]bench.Row, error) {
-	kp, err := k.startHTTP(ctx)
-	if err != nil {
-		return nil, err
+// httpThroughput runs klipy-mcp, the floor and the relay floor at every
+// concurrency, alternating.
+func httpThroughput(ctx context.Context, k, f *target, up *upstream, levels []int, d, warm time.Duration) ([]bench.Row, error) {
+	var servers []server
+	for _, t := range []*target{k, f, relayFloor(f, up)} {
+		p, err := t.startHTTP(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer p.stop()
+		servers = append(servers, server{t, p})
 	}
-	defer kp.stop()
-	fp, err := f.startHTTP(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer fp.stop()
 	var rows []bench.Row
 	for _, c := range levels {
-		kt, err := runLoad(ctx, k, kp.url, c, d, warm)
+		got, err := compareAt(ctx, servers, c, d, warm)
 		if err != nil {
 			return rows, err
 		}
-		ft, err := runLoad(ctx, f, fp.url, c, d, warm)
-		if err != nil {
-			return rows, err
-		}
-		rows = append(rows, throughputRows(c, kt, ft)...)
+		rows = append(rows, throughputRows(c, got[0], got[1], got[2])...)
 	}
 	return rows, nil
 }
 
 // throughputRows reports one concurrency level.
-func throughputRows(c int, k, f throughput) []bench.Row {
+func throughputRows(c int, k, f, relay throughput) []bench.Row {
 	tput := bench.Row{Measure: fmt.Sprintf("HTTP calls/s at concurrency %d (get_person vs echo)", c), Unit: "/s",
 		Klipy: bench.Num(k.perSec), Floor: bench.Num(f.perSec), Budget: "≥ 0.6× floor"}.WithRatio()
 	tput.Status = bench.Verdict(*tput.Ratio >= 0.6)
@@ -145,7 +218,14 @@ func throughputRows(c int, k, f throughput) []bench.Row {
 	lat99 := bench.Row{Measure: fmt.Sprintf("HTTP latency p99 at concurrency %d", c), Unit: "ms",
 		Klipy: bench.Num(bench.Ms(k.lat.Percentile(99))), Floor: bench.Num(bench.Ms(f.lat.Percentile(99))),
 		Budget: "—", Status: bench.Info}.WithRatio()
-	return []bench.Row{tput, lat, lat99}
+	rel := bench.Row{Measure: fmt.Sprintf("HTTP calls/s at concurrency %d (get_person vs floor relay)", c), Unit: "/s",
+		Klipy: bench.Num(k.perSec), Floor: bench.Num(relay.perSec), Budget: "—", Status: bench.Info,
+		Note: "floor relay = echo server whose tool makes the same upstream GET"}.WithRatio()
+	us := func(d time.Duration) *float64 { return bench.Num(float64(d) / float64(time.Microsecond)) }
+	cpu := bench.Row{Measure: fmt.Sprintf("server CPU per HTTP call at concurrency %d", c), Unit: "µs",
+		Klipy: us(k.cpuPerCall), Floor: us(f.cpuPerCall), Budget: "—", Status: bench.Info,
+		Note: fmt.Sprintf("floor relay %.0f µs", float64(relay.cpuPerCall)/float64(time.Microsecond))}.WithRatio()
+	return []bench.Row{tput, rel, lat, lat99, cpu}
 }
 
 // sessionMemory starts t in HTTP mode, opens warm sessions, then n more, and

@@ -69,7 +69,9 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*
 func relayFloor(f *target, up *upstream) *target {
 	r := *f
 	r.name = "floor (relay)"
-	r.stdioArgs = []string{"stdio", "--proxy", up.baseURL + "/people/" + up.personID, "--proxy-key", benchKey}
+	proxy := []string{"--proxy", up.baseURL + "/people/" + up.personID, "--proxy-key", benchKey}
+	r.stdioArgs = append([]string{"stdio"}, proxy...)
+	r.httpArgs = append([]string{"http"}, proxy...)
 	r.tool, r.args = "fetch", map[string]any{}
 	return &r
 }

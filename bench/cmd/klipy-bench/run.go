@@ -96,7 +96,7 @@ func runPhase(ctx context.Context, phase string, cfg *config, k, f *target, up *
 		}
 		return latencyRows(l), nil
 	case "http":
-		return httpThroughput(ctx, k, f, cfg.levels, cfg.httpDuration, cfg.httpWarm)
+		return httpThroughput(ctx, k, f, up, cfg.levels, cfg.httpDuration, cfg.httpWarm)
 	case "sessions":
 		km, err := sessionMemory(ctx, k, cfg.sessions)
 		if err != nil {
