@@ -106,7 +106,7 @@ func connect(t *testing.T, url, version string, headers map[string]string) *clie
 }
 
 func dial(url, version string, headers map[string]string) (*client.Client, error) {
-	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(headers),
+	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(headers), transport.WithHTTPLogger(testLogger()),
 		transport.WithHTTPTimeout(30*time.Second))
 	if err != nil {
 		return nil, err

@@ -1,0 +1,76 @@
+package hosting
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+)
+
+func TestCallersCacheIsBounded(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
+	built := 0
+	cs := newCallers(2, time.Hour, clock.Now, func(key string) (*klipy.Client, error) {
+		built++
+		return klipy.New(klipy.Options{APIKey: key})
+	})
+	get := func(key string) *caller {
+		t.Helper()
+		c, err := cs.get(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a := get("klipy_api_a")
+	if get("klipy_api_a") != a {
+		t.Error("the same key got a second client")
+	}
+	get("klipy_api_b")
+	get("klipy_api_a") // a is now the most recently used
+	get("klipy_api_c") // evicts b
+	if cs.len() != 2 || built != 3 {
+		t.Fatalf("len %d, built %d; want 2 cached, 3 built", cs.len(), built)
+	}
+	if get("klipy_api_a") != a {
+		t.Error("the most recently used key was evicted")
+	}
+	get("klipy_api_b")
+	if built != 4 {
+		t.Errorf("built %d clients, want 4 (b rebuilt after eviction)", built)
+	}
+	clock.Advance(time.Hour)
+	if get("klipy_api_a") == a {
+		t.Error("an idle caller outlived its TTL")
+	}
+}
+
+// TestKeysNeverLogged drives every path that handles a key with debug logs
+// on and checks that no key appears in them.
+func TestKeysNeverLogged(t *testing.T) {
+	up := newUpstream(t)
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	_, url := host(t, up, Config{Logger: logger, ServerKey: keyPeople, Loopback: true})
+	for _, era := range eras {
+		c := connect(t, url, era, bearer(keyAll))
+		call(t, c, "get_workspace", nil)
+		call(t, c, "get_person", map[string]any{"person_id": "missing"})
+	}
+	post(t, url, initializeBody, bearer(keyBogus))
+	post(t, url, listBody, sessionHeaders(keyAll, "mcp-session-unknown"))
+	post(t, url, initializeBody, nil)
+	up.FailNext(3, http.StatusServiceUnavailable)
+	post(t, url, initializeBody, map[string]string{"X-Klipy-Api-Key": "klipy_api_fresh_key"})
+	if !strings.Contains(logs.String(), "scope discovery failed") {
+		t.Errorf("the upstream failure was not logged; the test checks nothing:\n%s", logs)
+	}
+	for _, key := range []string{keyAll, keyPeople, keyBogus, "klipy_api_fresh_key"} {
+		if strings.Contains(logs.String(), key) {
+			t.Errorf("a log line contains a key:\n%s", logs)
+		}
+	}
+}

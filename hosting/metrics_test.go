@@ -1,0 +1,105 @@
+package hosting
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMetricsAfterCalls(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{})
+	c := connect(t, url, eras[0], bearer(keyAll))
+	call(t, c, "get_workspace", nil)
+	if res := call(t, c, "get_person", map[string]any{"person_id": "no-such-person"}); !res.IsError {
+		t.Fatalf("get_person on a missing id: want an isError result, got %s", resultText(res))
+	}
+	if _, err := tryCall(c, "no_such_tool", nil); err == nil {
+		t.Fatal("calling an unknown tool: want a protocol error")
+	}
+	post(t, url, initializeBody, nil) // 401
+
+	metrics := scrape(t, strings.TrimSuffix(url, "/mcp")+"/metrics")
+	for _, want := range []string{
+		`klipy_mcp_tool_calls_total{outcome="ok",tool="get_workspace"} 1`,
+		`klipy_mcp_tool_calls_total{outcome="tool_error",tool="get_person"} 1`,
+		`klipy_mcp_tool_calls_total{outcome="protocol_error",tool="unknown"} 1`,
+		`klipy_mcp_tool_call_duration_seconds_count{tool="get_workspace"} 1`,
+		`klipy_mcp_http_rejected_total{reason="missing_key"} 1`,
+		`klipy_mcp_active_sessions 1`,
+		`klipy_mcp_cached_callers 1`,
+		`klipy_mcp_rate_limit_waits_total 0`,
+		`klipy_mcp_rate_limit_wait_seconds_total 0`,
+	} {
+		if !strings.Contains(metrics, "\n"+want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	// Scope discovery and get_workspace each authenticate; get_person's
+	// lookup answers 404.
+	for _, re := range []string{
+		`\nklipy_mcp_upstream_requests_total\{operation="[A-Za-z]+",status="200"\} 2\n`,
+		`\nklipy_mcp_upstream_requests_total\{operation="[A-Za-z]+",status="404"\} 1\n`,
+		`\nklipy_mcp_upstream_request_duration_seconds_count\{operation="[A-Za-z]+"\} \d+\n`,
+	} {
+		if !regexp.MustCompile(re).MatchString(metrics) {
+			t.Errorf("/metrics does not match %s", re)
+		}
+	}
+	if strings.Contains(metrics, keyAll) {
+		t.Error("/metrics contains a key")
+	}
+}
+
+func scrape(t *testing.T, url string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	resp, body := do(t, req)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	return body
+}
+
+func getStatus(t *testing.T, url string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	resp, _ := do(t, req)
+	return resp.StatusCode
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	up := newUpstream(t)
+	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
+
+	_, url := host(t, up, Config{})
+	base := strings.TrimSuffix(url, "/mcp")
+	if got := getStatus(t, base+"/healthz"); got != http.StatusOK {
+		t.Errorf("/healthz = %d, want 200", got)
+	}
+	if got := getStatus(t, base+"/readyz"); got != http.StatusOK {
+		t.Errorf("multi-tenant /readyz = %d, want 200", got)
+	}
+
+	_, url = host(t, up, Config{ServerKey: keyAll, Loopback: true, now: clock.Now})
+	base = strings.TrimSuffix(url, "/mcp")
+	up.ResetRequests()
+	for range 3 {
+		if got := getStatus(t, base+"/readyz"); got != http.StatusOK {
+			t.Fatalf("/readyz with a valid server key = %d, want 200", got)
+		}
+	}
+	if n := len(up.Requests()); n != 1 {
+		t.Errorf("3 probes sent %d upstream checks, want 1 (cached)", n)
+	}
+	up.RemoveKey(keyAll)
+	if got := getStatus(t, base+"/readyz"); got != http.StatusOK {
+		t.Errorf("/readyz within the cache TTL = %d, want the cached 200", got)
+	}
+	clock.Advance(DefaultReadyCacheTTL)
+	if got := getStatus(t, base+"/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz after the key was revoked = %d, want 503", got)
+	}
+}
