@@ -124,6 +124,11 @@ func startupPhase(ctx context.Context, cfg *config, k, f *target) ([]bench.Row, 
 		return nil, err
 	}
 	rows := coldStartRows(runs)
+	far, err := distantColdStart(ctx, k, max(3, cfg.runs/4))
+	if err != nil {
+		return rows, err
+	}
+	rows = append(rows, distantRow(far, runs[f.name]))
 	tok := bench.Tokenizer{Dir: filepath.Join(cfg.root, "bench", "tokenizer")}
 	if err := tok.Install(ctx); err != nil {
 		return rows, err
@@ -170,7 +175,7 @@ func report(ctx context.Context, cfg *config, rows []bench.Row, took time.Durati
 	fmt.Print(table)
 	ok := true
 	for _, r := range rows {
-		ok = ok && r.Status != bench.Fail && r.Status != bench.Error
+		ok = ok && r.Status != bench.Error && (r.Status != bench.Fail || !cfg.strict)
 	}
 	if cfg.doc == "" {
 		return ok, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
@@ -32,6 +33,9 @@ type upstream struct {
 	requests  atomic.Int64
 	throttled atomic.Int64 // 429 answers
 	conns     atomic.Int64 // TCP connections accepted
+	// delay, when set, holds every answer back this long: the round trip to
+	// the real API, which loopback hides.
+	delay atomic.Int64
 	// instant, once set, answers the measured GET /people/{id} with the
 	// fake's own recorded answer, so the hot path costs the fake nothing.
 	instant *canned
@@ -56,6 +60,9 @@ func startUpstream(ctx context.Context, keyLimit, orgLimit int, instant bool) (*
 	u := &upstream{}
 	u.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.requests.Add(1)
+		if d := time.Duration(u.delay.Load()); d > 0 {
+			time.Sleep(d)
+		}
 		if c := u.instant; c != nil && r.Method == http.MethodGet && r.URL.Path == c.path {
 			maps.Copy(w.Header(), c.header)
 			w.WriteHeader(c.status)
