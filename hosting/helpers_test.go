@@ -106,12 +106,17 @@ func connect(t *testing.T, url, version string, headers map[string]string) *clie
 }
 
 func dial(url, version string, headers map[string]string) (*client.Client, error) {
+	return dialWith(url, version, headers)
+}
+
+// dialWith is dial with extra client options.
+func dialWith(url, version string, headers map[string]string, opts ...client.ClientOption) (*client.Client, error) {
 	tr, err := transport.NewStreamableHTTP(url, transport.WithHTTPHeaders(headers), transport.WithHTTPLogger(testLogger()),
 		transport.WithHTTPTimeout(30*time.Second))
 	if err != nil {
 		return nil, err
 	}
-	c := client.NewClient(tr, client.WithProtocolVersion(version))
+	c := client.NewClient(tr, append(opts, client.WithProtocolVersion(version))...)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := c.Start(ctx); err != nil {
