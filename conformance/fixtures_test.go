@@ -159,6 +159,7 @@ func TestProgressAndLogging(t *testing.T) {
 	c := newClient(t)
 	notes := make(chan string, 16)
 	c.OnNotification(func(n mcp.JSONRPCNotification) { notes <- n.Method })
+	//lint:ignore SA1019 the suite's logging scenarios use logging/setLevel (2025-11-25 era).
 	if err := c.SetLevel(context.Background(), mcp.SetLevelRequest{Params: mcp.SetLevelParams{Level: mcp.LoggingLevelDebug}}); err != nil {
 		t.Fatal(err)
 	}

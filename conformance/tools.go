@@ -137,6 +137,7 @@ func samplingTool(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolRe
 		Messages:  []mcp.SamplingMessage{{Role: mcp.RoleUser, Content: mcp.NewTextContent(prompt)}},
 		MaxTokens: 100,
 	}}
+	//lint:ignore SA1019 the suite's tools-call-sampling scenario tests exactly this (2025-11-25 era) feature.
 	res, err := server.ServerFromContext(ctx).RequestSampling(ctx, msg)
 	if err != nil {
 		return mcp.NewToolResultError("sampling failed: " + err.Error()), nil
