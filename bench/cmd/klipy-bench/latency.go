@@ -19,9 +19,10 @@ type latencies struct {
 }
 
 // stdioLatency measures, in alternating blocks, klipy-mcp's get_person over
-// stdio, the same fetch by the klipy client directly, and the floor's echo
-// over stdio; calls is the number of each.
-func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*latencies, error) {
+// stdio, the same fetch by the klipy client directly, the floor's echo and
+// the relay floor's fetch over stdio; calls is the number of each. It stops
+// early, with what it has, once limit has passed.
+func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int, limit time.Duration) (*latencies, error) {
 	direct, err := up.directClient(unlimited, unlimited)
 	if err != nil {
 		return nil, err
@@ -46,8 +47,9 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*
 	const block = 50
 	var l latencies
 	conns0 := up.conns.Load()
-	warm := min(200, calls)
-	for done := -warm; done < calls; done += block {
+	warm := min(200, calls/3)
+	deadline := time.Now().Add(limit)
+	for done := -warm; done < calls && time.Now().Before(deadline); done += block {
 		n := min(block, calls-max(done, 0))
 		m, err1 := timeCalls(n, func() error { return stdioCall(ctx, ksrv, k) })
 		d, err2 := timeCalls(n, func() error { _, _, err := direct.People.Get(ctx, up.personID); return err })
@@ -62,6 +64,9 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int) (*
 		}
 	}
 	l.conns = up.conns.Load() - conns0
+	if len(l.mcp) == 0 {
+		return nil, fmt.Errorf("no calls measured within %s", limit)
+	}
 	return &l, nil
 }
 

@@ -36,6 +36,7 @@ type config struct {
 	strict         bool
 	runs, warmup   int
 	calls          int
+	latencyLimit   time.Duration
 	httpDuration   time.Duration
 	httpWarm       time.Duration
 	levels         []int
@@ -61,6 +62,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.IntVar(&c.runs, "runs", 25, "measured cold starts per server (after -warmup)")
 	fs.IntVar(&c.warmup, "warmup", 3, "cold starts per server before measuring")
 	fs.IntVar(&c.calls, "calls", 3000, "stdio calls per kind for the added-latency measure")
+	fs.DurationVar(&c.latencyLimit, "latency-limit", 3*time.Minute, "stop the added-latency measure after this long")
 	fs.DurationVar(&c.httpDuration, "http-duration", 4*time.Second, "load time per server and concurrency level")
 	levels := fs.String("concurrency", "1,4,16,64", "HTTP concurrency levels")
 	fs.IntVar(&c.sessions, "sessions", 500, "idle HTTP sessions opened for the per-session memory measure")
@@ -103,6 +105,7 @@ func (c *config) applyQuick(fs *flag.FlagSet) {
 	shrink("runs", func() { c.runs = 5 })
 	shrink("warmup", func() { c.warmup = 1 })
 	shrink("calls", func() { c.calls = 300 })
+	shrink("latency-limit", func() { c.latencyLimit = 15 * time.Second })
 	shrink("http-duration", func() { c.httpDuration = 500 * time.Millisecond })
 	shrink("sessions", func() { c.sessions = 100 })
 	shrink("budget-duration", func() { c.budgetDuration = 10 * time.Second })

@@ -25,7 +25,11 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 	}
 	cfg.root = root
 	dir := cfg.binDir
-	if dir == "" {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return false, err
+		}
+	} else {
 		if dir, err = os.MkdirTemp("", "klipy-bench-"); err != nil {
 			return false, err
 		}
@@ -90,7 +94,7 @@ func runPhase(ctx context.Context, phase string, cfg *config, k, f *target, up *
 	case "startup":
 		return startupPhase(ctx, cfg, k, f)
 	case "latency":
-		l, err := stdioLatency(ctx, withRateLimit(k), f, up, cfg.calls)
+		l, err := stdioLatency(ctx, withRateLimit(k), f, up, cfg.calls, cfg.latencyLimit)
 		if err != nil {
 			return nil, err
 		}
