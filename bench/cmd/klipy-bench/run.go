@@ -16,7 +16,7 @@ import (
 )
 
 // run builds the servers, runs the chosen phases and reports. It returns
-// whether every budget was met.
+// false when a measure failed, or (with -strict) a budget was missed.
 func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 	began := time.Now()
 	root, err := moduleRoot(ctx)
@@ -26,6 +26,9 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 	cfg.root = root
 	dir := cfg.binDir
 	if dir != "" {
+		if dir, err = filepath.Abs(dir); err != nil {
+			return false, err
+		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return false, err
 		}
