@@ -191,7 +191,7 @@ func (c *Client) send(ctx context.Context, op, method, url string, body []byte) 
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBytes+1))
 	c.hookRequest(op, res.StatusCode, time.Since(start))
-	ex := exchange{status: res.StatusCode, header: res.Header, body: redact(b, c.key), sent: true}
+	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
 	switch {
 	case err != nil:
 		ex.err = fmt.Errorf("reading the answer (HTTP %d): %w", res.StatusCode, err)

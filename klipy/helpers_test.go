@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,11 +62,17 @@ func (a *api) set(h http.HandlerFunc) {
 	a.handle = h
 }
 
-// testKey is a key-shaped secret unique to the test, so that process-wide
-// rate-limit state never leaks between tests.
+// keys holds the key of each running test.
+var keys sync.Map // testing.TB → string
+
+// testKey is a key-shaped secret unique to the test and to this run of it
+// (-count), so that process-wide rate-limit state never leaks between tests.
 func testKey(t testing.TB) string {
-	return "klipy_api_" + strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	k, _ := keys.LoadOrStore(t, fmt.Sprintf("klipy_api_%s_%d", strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()), keySeq.Add(1)))
+	return k.(string)
 }
+
+var keySeq atomic.Int64
 
 // newTestClient starts a server answering with h and a client for it. mod
 // may adjust the options.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
@@ -161,17 +162,18 @@ func TestCreateRetriedAfterRefusedDial(t *testing.T) {
 }
 
 // TestRetryStopsAtDeadline: a backoff that would pass the deadline is not
-// taken; the error comes back before the deadline.
+// taken; the error comes back before the deadline. (Fake time: the first
+// backoff is 50–100 ms and fits, the second is 100–200 ms and does not.)
 func TestRetryStopsAtDeadline(t *testing.T) {
-	c, a := newTestClient(t, unavailable)
-	ctx := ctxTimeout(t, 60*time.Millisecond)
-	_, _, err := c.People.Get(ctx, "p1")
-	if !errors.Is(err, klipy.ErrUnavailable) || ctx.Err() != nil {
-		t.Errorf("err = %v, ctx.Err() = %v; want ErrUnavailable before the deadline", err, ctx.Err())
-	}
-	if n := len(a.requests()); n > 2 {
-		t.Errorf("%d requests, want at most 2", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: unavailable}
+		c := newMemClient(t, testKey(t), srv)
+		ctx := ctxTimeout(t, 120*time.Millisecond)
+		_, _, err := c.People.Get(ctx, "p1")
+		if !errors.Is(err, klipy.ErrUnavailable) || ctx.Err() != nil || srv.n.Load() != 2 {
+			t.Errorf("err = %v, ctx.Err() = %v after %d requests; want ErrUnavailable before the deadline after 2", err, ctx.Err(), srv.n.Load())
+		}
+	})
 }
 
 func TestTimeoutBoundsOneAttempt(t *testing.T) {
