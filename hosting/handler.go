@@ -64,8 +64,18 @@ func New(cfg Config) (*Handler, error) {
 	mux.HandleFunc("GET /healthz", serveHealth)
 	mux.HandleFunc("GET /readyz", h.ready.serve)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	h.Handler = mux
+	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
+}
+
+// withWriteDeadline gives every request a fresh write deadline, so that one
+// left on a keep-alive connection by an earlier response never cuts a later
+// one. /mcp responses re-arm it on every write.
+func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // newClient builds the client for one caller's key, with the shared limiter

@@ -14,10 +14,10 @@ import (
 // ShutdownTimeout (forcing the rest closed after it), and returns nil. It
 // returns an error only when serving fails for another reason.
 //
-// The http.Server sets ReadHeaderTimeout and IdleTimeout. Reading a body is
-// bounded by ReadTimeout and each response write by WriteTimeout, both set
-// per request by the handler rather than on the server, because a server-wide
-// write timeout would cut long-lived event streams.
+// The http.Server sets ReadHeaderTimeout, ReadTimeout (reading a request;
+// it does not end a handler that is still streaming) and IdleTimeout. It sets
+// no WriteTimeout, which would cut long-lived event streams: instead the
+// handler bounds each response write by WriteTimeout, re-armed on every write.
 func (h *Handler) Serve(ctx context.Context, ln net.Listener) error {
 	srv := h.httpServer()
 	errc := make(chan error, 1)
@@ -39,6 +39,7 @@ func (h *Handler) httpServer() *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: h.cfg.ReadHeaderTimeout,
+		ReadTimeout:       h.cfg.ReadTimeout,
 		IdleTimeout:       h.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(h.cfg.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.Background() },
