@@ -350,6 +350,7 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 		r.Body = io.NopCloser(bytes.NewReader(req.body))
 	}
 	h.streamable.ServeHTTP(w, r)
+	w.end()
 	if rec != nil {
 		h.metrics.observe(h.toolLabel(req.tool), rec)
 	}

@@ -144,6 +144,9 @@ func (w *responseWriter) writeEvent(msg any) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.ended {
+		return
+	}
 	if w.status == 0 {
 		h := w.Header()
 		h.Set("Content-Type", "text/event-stream")

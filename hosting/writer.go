@@ -19,6 +19,7 @@ type responseWriter struct {
 
 	mu     sync.Mutex
 	status int
+	ended  bool // the handler returned; late relay writes are dropped
 }
 
 func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *responseWriter {
@@ -68,6 +69,14 @@ func (w *responseWriter) Flush() {
 	w.writeHeaderLocked(http.StatusOK)
 	w.arm()
 	_ = w.rc.Flush()
+}
+
+// end marks the response finished: a notification relay that outlives its
+// request (a tool run as a background task) must not touch the writer.
+func (w *responseWriter) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ended = true
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
