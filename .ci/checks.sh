@@ -110,20 +110,23 @@ run_go_tests() {
 	return "$rc"
 }
 
-# run_fuzz_targets runs every fuzz target of every package for $FUZZTIME.
+# run_fuzz_targets runs every fuzz target for $FUZZTIME. Packages whose
+# tests declare a Fuzz function are found with grep (cheap); `go test -list`
+# then names their targets authoritatively.
 run_fuzz_targets() {
-	local pkg name n=0 failed=0
-	for pkg in $(go list ./...); do
-		for name in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+	local dir name n=0 failed=0
+	for dir in $(git ls-files --cached --others --exclude-standard '*_test.go' |
+		xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u); do
+		for name in $(go test -list '^Fuzz' "./$dir" | grep '^Fuzz' || true); do
 			n=$((n + 1))
-			echo "--- fuzz $pkg $name ($FUZZTIME)"
-			if ! go test -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" "$pkg"; then
+			echo "--- fuzz ./$dir $name ($FUZZTIME)"
+			if ! go test -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" "./$dir"; then
 				failed=$((failed + 1))
 			fi
 		done
 	done
 	echo "fuzz targets: $n run, $failed failed"
-	[ "$n" -gt 0 ] || { echo "no fuzz targets found" >&2; return 1; }
+	[ "$n" -gt 0 ] || { echo "no fuzz targets found (SPEC §10 asks for them)" >&2; return 1; }
 	[ "$failed" -eq 0 ]
 }
 

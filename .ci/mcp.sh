@@ -20,6 +20,7 @@ BINARY_SCENARIOS=(
 # conformance_binary runs the fixture-free scenarios against the built
 # klipy-mcp binary serving the sandbox over HTTP on a loopback port.
 conformance_binary() {
+	SERVICE_PIDS=() # this step runs in a subshell: stop only what it starts
 	trap stop_services EXIT
 	local port url out=$CI_WORK/conformance/binary scenario rc=0
 	port=$(free_port)
@@ -39,6 +40,7 @@ conformance_binary() {
 # against the fixture server: the product's server construction plus the
 # suite's fixtures.
 conformance_fixtures() {
+	SERVICE_PIDS=() # this step runs in a subshell: stop only what it starts
 	trap stop_services EXIT
 	local urlfile=$CI_WORK/fixtureserver.url out=$CI_WORK/conformance/fixtures rc=0
 	local -a all
