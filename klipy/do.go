@@ -96,41 +96,61 @@ func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, erro
 	if err != nil {
 		return nil, err
 	}
-	retry := !spec.create || cl.safe
-	tries, waits := 0, 0
+	b := &budget{retry: !spec.create || cl.safe}
 	for {
 		if err := c.pace(ctx, cl.op); err != nil {
 			return nil, err
 		}
-		tries++
 		ex := c.send(ctx, cl.op, spec.method, url, body)
 		resp := c.observe(ex)
+		again, err := c.judge(ctx, cl.op, ex, b)
 		switch {
-		case ex.err != nil:
-			if ctx.Err() != nil {
-				return resp, fmt.Errorf("klipy: %s: %w", cl.op, ctx.Err())
-			}
-			if !ex.final && (retry || !ex.sent) && tries < maxAttempts && c.backoff(ctx, cl.op, tries, ex) {
-				continue
-			}
-			return resp, &TransportError{Op: cl.op, Err: scrub(ex.err, c.key)}
-		case ex.status == http.StatusTooManyRequests:
-			wait := c.retryWait(ex.header)
-			if waits < max429Waits && wait <= max429Wait && fits(ctx, wait) {
-				waits++
-				tries--
-				continue
-			}
-			e := c.apiError(cl.op, ex)
-			e.RetryAfter = wait
-			return resp, e
-		case retryableStatus(ex.status) && retry && tries < maxAttempts && c.backoff(ctx, cl.op, tries, ex):
+		case again:
 			continue
-		case ex.status < 200 || ex.status > 299:
-			return resp, c.apiError(cl.op, ex)
+		case err != nil:
+			return resp, err
 		}
 		return resp, c.decode(cl.op, ex, resp, into)
 	}
+}
+
+// budget counts a call's attempts against what it may still do.
+type budget struct {
+	retry bool // the call may be re-sent after it may have reached the server
+	tries int  // attempts that count against maxAttempts
+	waits int  // 429s waited out
+}
+
+// judge decides what an exchange means: send again (after any backoff, which
+// it sleeps), fail with a classified error, or succeed (false, nil).
+func (c *Client) judge(ctx context.Context, op string, ex exchange, b *budget) (again bool, err error) {
+	b.tries++
+	switch {
+	case ex.err != nil:
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("klipy: %s: %w", op, ctx.Err())
+		}
+		if !ex.final && (b.retry || !ex.sent) && c.backoff(ctx, op, b.tries, ex) {
+			return true, nil
+		}
+		return false, &TransportError{Op: op, Err: scrub(ex.err, c.key)}
+	case ex.status == http.StatusTooManyRequests:
+		// Not processed, so safe to re-send even for a create; the wait
+		// itself happens in pace, which now sees the window as spent.
+		wait := c.retryWait(ex.header)
+		if b.waits < max429Waits && wait <= max429Wait && fits(ctx, wait) {
+			b.waits, b.tries = b.waits+1, b.tries-1
+			return true, nil
+		}
+		e := c.apiError(op, ex)
+		e.RetryAfter = wait
+		return false, e
+	case retryableStatus(ex.status) && b.retry && c.backoff(ctx, op, b.tries, ex):
+		return true, nil
+	case ex.status < 200 || ex.status > 299:
+		return false, c.apiError(op, ex)
+	}
+	return false, nil
 }
 
 // prepare builds the URL and the body of a call.
@@ -235,8 +255,12 @@ func retryableStatus(s int) bool {
 }
 
 // backoff sleeps the jittered exponential delay after attempt n, and reports
-// false (without sleeping) when that would pass ctx's deadline.
+// false (without sleeping) when no attempt is left or the delay would pass
+// ctx's deadline.
 func (c *Client) backoff(ctx context.Context, op string, n int, ex exchange) bool {
+	if n >= maxAttempts {
+		return false
+	}
 	d := backoffBase << (n - 1)
 	d = d/2 + rand.N(d/2+1)
 	if !fits(ctx, d) {

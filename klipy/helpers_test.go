@@ -56,12 +56,6 @@ func (a *api) requests() []seen {
 	return append([]seen(nil), a.reqs...)
 }
 
-func (a *api) set(h http.HandlerFunc) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.handle = h
-}
-
 // keys holds the key of each running test.
 var keys sync.Map // testing.TB → string
 
