@@ -124,6 +124,14 @@ type windowTable struct {
 func (w *windowTable) spent(bucket string, t time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if len(w.until) >= maxBuckets {
+		now := time.Now()
+		for k, u := range w.until {
+			if !u.After(now) {
+				delete(w.until, k)
+			}
+		}
+	}
 	if t.After(w.until[bucket]) {
 		w.until[bucket] = t
 	}
