@@ -5,12 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
@@ -351,4 +353,43 @@ func TestLocalLimiterBucketsAreSeparate(t *testing.T) {
 			t.Errorf("took %v, want 9s", el)
 		}
 	})
+}
+
+// recordingLimiter is a Limiter that lets everything through and records
+// the buckets asked for.
+type recordingLimiter struct {
+	mu      sync.Mutex
+	buckets []string
+	rates   []int
+}
+
+func (l *recordingLimiter) Wait(ctx context.Context, key string, perMinute int) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buckets = append(l.buckets, key)
+	l.rates = append(l.rates, perMinute)
+	return nil
+}
+
+// TestBucketNames: the key's bucket is named by a hash, never the key; the
+// organization's bucket joins once Authenticate has named it.
+func TestBucketNames(t *testing.T) {
+	lim := &recordingLimiter{}
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		reply(200, envelope(`{"team_name":"Acme","organization_id":"org9","id":"p1"}`))(w, r)
+	}, func(o *klipy.Options) { o.Limiter = lim })
+	c.People.Get(context.Background(), "p1")
+	c.Authenticate(context.Background())
+	c.People.Get(context.Background(), "p1")
+	if len(lim.buckets) != 4 {
+		t.Fatalf("buckets %v, want 4 waits", lim.buckets)
+	}
+	keyBucket := lim.buckets[0]
+	if !strings.HasPrefix(keyBucket, "key:") || strings.Contains(keyBucket, testKey(t)) || strings.Contains(keyBucket, "klipy_api") {
+		t.Errorf("key bucket %q", keyBucket)
+	}
+	want := []string{keyBucket, keyBucket, keyBucket, "org:org9"}
+	if !cmp.Equal(lim.buckets, want) || !cmp.Equal(lim.rates, []int{200, 200, 200, 1000}) {
+		t.Errorf("waits %v at %v, want %v at 200,200,200,1000", lim.buckets, lim.rates, want)
+	}
 }
