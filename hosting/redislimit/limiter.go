@@ -103,6 +103,11 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 		if res.Allowed > 0 {
 			return nil
 		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < res.RetryAfter {
+			// The budget cannot recover before the caller gives up: say so
+			// now, with the wait, as the local limiter does.
+			return &klipy.RateLimitError{Bucket: key, Wait: res.RetryAfter}
+		}
 		if err := l.sleep(ctx, res.RetryAfter); err != nil {
 			return err
 		}
