@@ -49,6 +49,7 @@ type config struct {
 	binDir         string
 	overlay        string
 	command        string
+	loadBefore     string
 }
 
 // phases are the measures, in the order they run; -only picks some.
