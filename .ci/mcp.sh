@@ -20,7 +20,8 @@ BINARY_SCENARIOS=(
 # conformance_binary runs the fixture-free scenarios against the built
 # klipy-mcp binary serving the sandbox over HTTP on a loopback port.
 conformance_binary() {
-	SERVICE_PIDS=() # this step runs in a subshell: stop only what it starts
+	# shellcheck disable=SC2034 # used by stop_services; this step runs in a subshell: stop only what it starts
+	SERVICE_PIDS=()
 	trap stop_services EXIT
 	local port url out=$CI_WORK/conformance/binary scenario rc=0
 	port=$(free_port)
@@ -40,7 +41,8 @@ conformance_binary() {
 # against the fixture server: the product's server construction plus the
 # suite's fixtures.
 conformance_fixtures() {
-	SERVICE_PIDS=() # this step runs in a subshell: stop only what it starts
+	# shellcheck disable=SC2034 # used by stop_services; this step runs in a subshell: stop only what it starts
+	SERVICE_PIDS=()
 	trap stop_services EXIT
 	local urlfile=$CI_WORK/fixtureserver.url out=$CI_WORK/conformance/fixtures rc=0
 	local -a all
