@@ -7,6 +7,8 @@ package bench_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -23,6 +25,9 @@ const (
 	unlimited = 1 << 30
 )
 
+// baseURL is the API base of the fake most recently started.
+var baseURL string
+
 // fakeWithPerson starts an unlimited fake and returns a client for it and
 // the id of a seeded person.
 func fakeWithPerson(b testing.TB) (*klipy.Client, string) {
@@ -30,7 +35,8 @@ func fakeWithPerson(b testing.TB) (*klipy.Client, string) {
 	fake.AddKey(klipytest.Key{Token: benchKey, Org: "org_inproc", Scopes: []string{"ALL"}})
 	ts := httptest.NewServer(fake)
 	b.Cleanup(ts.Close)
-	c, err := klipy.New(klipy.Options{BaseURL: ts.URL + "/api/v1", APIKey: benchKey, RateLimit: unlimited, OrgLimit: unlimited})
+	baseURL = ts.URL + "/api/v1"
+	c, err := klipy.New(klipy.Options{BaseURL: baseURL, APIKey: benchKey, RateLimit: unlimited, OrgLimit: unlimited})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,6 +100,37 @@ func BenchmarkEchoInProcess(b *testing.B) {
 			return mcp.NewToolResultText(req.GetString("message", "")), nil
 		})
 	msg := callMessage(b, "echo", map[string]any{"message": "hello"})
+	b.ReportAllocs()
+	for b.Loop() {
+		handle(b, s, msg)
+	}
+}
+
+// BenchmarkRelayInProcess is the least a tool that relays one upstream GET
+// can cost: an mcp-go tool that fetches the record and returns its body.
+func BenchmarkRelayInProcess(b *testing.B) {
+	_, id := fakeWithPerson(b)
+	url := baseURL + "/people/" + id
+	s := server.NewMCPServer("relay", "1.0.0", server.WithToolCapabilities(false))
+	s.AddTool(mcp.NewTool("fetch", mcp.WithDescription("Fetch.")),
+		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+benchKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				return nil, err
+			}
+			return mcp.NewToolResultText(string(body)), nil
+		})
+	msg := callMessage(b, "fetch", map[string]any{})
 	b.ReportAllocs()
 	for b.Loop() {
 		handle(b, s, msg)
