@@ -16,6 +16,8 @@ type latencies struct {
 	// conns is how many upstream connections were opened during the run: a
 	// pooled client opens a handful, one per call means no reuse.
 	conns int64
+	// cpu is each server's CPU time per call (klipy-mcp, floor, relay).
+	cpu [3]time.Duration
 }
 
 // stdioLatency measures, in alternating blocks, klipy-mcp's get_person over
@@ -46,28 +48,46 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int, li
 
 	const block = 50
 	var l latencies
-	conns0 := up.conns.Load()
-	warm := min(200, calls/3)
-	deadline := time.Now().Add(limit)
-	for done := -warm; done < calls && time.Now().Before(deadline); done += block {
-		n := min(block, calls-max(done, 0))
+	round := func(n int) (m, d, e, r bench.Sample, err error) {
 		m, err1 := timeCalls(n, func() error { return stdioCall(ctx, ksrv, k) })
 		d, err2 := timeCalls(n, func() error { _, _, err := direct.People.Get(ctx, up.personID); return err })
 		e, err3 := timeCalls(n, func() error { return stdioCall(ctx, fsrv, f) })
 		r, err4 := timeCalls(n, func() error { return stdioCall(ctx, rsrv, relay) })
-		if err := firstErr(err1, err2, err3, err4); err != nil {
+		return m, d, e, r, firstErr(err1, err2, err3, err4)
+	}
+	if _, _, _, _, err := round(min(200, calls/3)); err != nil {
+		return nil, err
+	}
+	conns0 := up.conns.Load()
+	pids := [3]int{ksrv.PID(), fsrv.PID(), rsrv.PID()}
+	cpu0 := readCPUs(pids)
+	deadline := time.Now().Add(limit)
+	for done := 0; done < calls && time.Now().Before(deadline); done += block {
+		m, d, e, r, err := round(min(block, calls-done))
+		if err != nil {
 			return nil, err
 		}
-		if done >= 0 {
-			l.mcp, l.direct, l.floor = append(l.mcp, m...), append(l.direct, d...), append(l.floor, e...)
-			l.relay = append(l.relay, r...)
-		}
+		l.mcp, l.direct, l.floor = append(l.mcp, m...), append(l.direct, d...), append(l.floor, e...)
+		l.relay = append(l.relay, r...)
+	}
+	cpu1 := readCPUs(pids)
+	for i := range cpu1 {
+		l.cpu[i] = (cpu1[i] - cpu0[i]) / time.Duration(max(len(l.mcp), 1))
 	}
 	l.conns = up.conns.Load() - conns0
 	if len(l.mcp) == 0 {
 		return nil, fmt.Errorf("no calls measured within %s", limit)
 	}
 	return &l, nil
+}
+
+// readCPUs reads the CPU time of each process, 0 where it cannot.
+func readCPUs(pids [3]int) [3]time.Duration {
+	var out [3]time.Duration
+	for i, pid := range pids {
+		out[i], _ = bench.ReadCPU(pid)
+	}
+	return out
 }
 
 // relayFloor is the floor with a fetch tool that GETs the measured person.
@@ -146,6 +166,9 @@ func latencyRows(l *latencies) []bench.Row {
 			Klipy: bench.Num(bench.Ms(l.mcp.Percentile(50))), Floor: bench.Num(bench.Ms(l.relay.Percentile(50))),
 			Budget: "—", Status: bench.Info,
 			Note: "floor fetch = minimal relay: the cost of the shape (two process hops), not of klipy-mcp's code"}.WithRatio(),
+		bench.Row{Measure: "stdio server CPU per call (get_person vs floor relay)", Unit: "µs",
+			Klipy: bench.Num(float64(l.cpu[0]) / 1e3), Floor: bench.Num(float64(l.cpu[2]) / 1e3), Budget: "—",
+			Status: bench.Info, Note: fmt.Sprintf("floor echo %.0f µs", float64(l.cpu[1])/1e3)}.WithRatio(),
 		{Measure: "direct klipy client People.Get p50 / p99", Unit: "ms",
 			Klipy: bench.Num(bench.Ms(l.direct.Percentile(50))), Budget: "—", Status: bench.Info,
 			Note: fmt.Sprintf("p99 %.3f ms", bench.Ms(l.direct.Percentile(99)))},
