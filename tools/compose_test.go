@@ -1,8 +1,10 @@
 package tools
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -111,5 +113,47 @@ func TestPerRequestClient(t *testing.T) {
 	okResult(t, got)
 	if _, err := callErr(ctx, mc, "get_person", map[string]any{"person_id": jordanID}); err == nil {
 		t.Error("a tool hidden for the request's key could be called")
+	}
+}
+
+// TestReadyGatesTheToolList checks that tools are listed only after Ready
+// returns, so a key whose scopes are learnt in the background (stdio start-up)
+// never sees tools its scopes exclude.
+func TestReadyGatesTheToolList(t *testing.T) {
+	f := newFake(t)
+	c := f.rawClient(t, f.addKey("people:read"))
+	authenticated := make(chan struct{})
+	cfg := Config{Client: c, Ready: func(ctx context.Context) {
+		select {
+		case <-authenticated:
+		case <-ctx.Done():
+		}
+	}}
+	mc := connect(t, newServer(t, cfg))
+	listed := make(chan []string, 1)
+	go func() {
+		res, err := mc.ListTools(t.Context(), mcp.ListToolsRequest{})
+		if err != nil {
+			t.Error(err)
+			listed <- nil
+			return
+		}
+		var names []string
+		for _, tool := range res.Tools {
+			names = append(names, tool.Name)
+		}
+		listed <- names
+	}()
+	select {
+	case names := <-listed:
+		t.Fatalf("tools/list answered %v before Ready returned", names)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if _, _, err := c.Authenticate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	close(authenticated)
+	if diff := cmp.Diff([]string{"get_person", "get_workspace", "search_people"}, <-listed); diff != "" {
+		t.Errorf("tools after Ready (-want +got):\n%s", diff)
 	}
 }

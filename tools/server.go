@@ -44,6 +44,11 @@ type Config struct {
 	// Client serves callers whose context carries none (stdio, call). In
 	// HTTP mode each request's context carries the caller's client instead.
 	Client *klipy.Client
+	// Ready, when set, is called before the visible tools are computed (for
+	// tools/list and tools/call). It may block, bounded by its own timeout,
+	// until Client's scopes are known: start-up can then answer initialize
+	// while the key is checked in the background.
+	Ready  func(ctx context.Context)
 	Logger *slog.Logger
 }
 
@@ -127,6 +132,9 @@ func withDefaults(cfg Config) (Config, error) {
 // visible hides the tools whose scope the caller's key lacks; mcp-go also
 // refuses calls to tools it hides.
 func (s *srv) visible(ctx context.Context, list []mcp.Tool) []mcp.Tool {
+	if s.cfg.Ready != nil {
+		s.cfg.Ready(ctx)
+	}
 	c := s.client(ctx)
 	if c == nil {
 		return list

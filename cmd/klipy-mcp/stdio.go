@@ -42,19 +42,20 @@ func runStdio(ctx context.Context, e *env) error {
 }
 
 // newMCPServer builds the MCP server for stdio and call: the configured
-// tools, served with one Klipy client. With discover, it first learns the
-// key's scopes from the API.
+// tools, served with one Klipy client. With discover, it learns the key's
+// scopes from the API in the background, and tools are listed once that
+// check has ended.
 func newMCPServer(ctx context.Context, c *config, logger *slog.Logger, discover bool) (*server.MCPServer, error) {
 	client, err := newClient(c, logger)
 	if err != nil {
 		return nil, err
 	}
-	if discover {
-		discoverScopes(ctx, client, logger)
-	}
 	tc := c.toolsConfig()
 	tc.Client = client
 	tc.Logger = logger
+	if discover {
+		tc.Ready = discoverInBackground(ctx, client, logger)
+	}
 	srv, err := tools.NewServer(tc)
 	if err != nil {
 		return nil, usageError("%v", err)

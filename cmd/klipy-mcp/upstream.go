@@ -48,10 +48,29 @@ func newClient(c *config, logger *slog.Logger) (*klipy.Client, error) {
 // discoverTimeout bounds the start-up check of the key.
 const discoverTimeout = 10 * time.Second
 
-// discoverScopes asks the API about the key once, before serving, so that
-// the tools a stdio or call server lists already follow the key's scopes.
-// A failure is logged, not fatal: the server still starts, and every tool
-// result then says what is wrong (for example, an invalid key).
+// discoverInBackground starts checking the key at once and returns a
+// function that waits (until ctx is done) for that check to end. Start-up
+// does not wait for the API: initialize is answered while the check runs,
+// and the tools are listed once it has ended, so they follow the key's
+// scopes.
+func discoverInBackground(ctx context.Context, client *klipy.Client, logger *slog.Logger) func(context.Context) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		discoverScopes(ctx, client, logger)
+	}()
+	return func(ctx context.Context) {
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// discoverScopes asks the API about the key once, so that the tools a stdio
+// or call server lists follow the key's scopes. A failure is logged, not
+// fatal: the server still starts, and every tool result then says what is
+// wrong (for example, an invalid key).
 func discoverScopes(ctx context.Context, client *klipy.Client, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(ctx, discoverTimeout)
 	defer cancel()
