@@ -150,6 +150,6 @@ type LogInteractionArgs struct {
 	PersonEmail string `json:"person_email,omitempty" jsonschema:"format=email"`
 	// Default now.
 	OccurredAt string `json:"occurred_at,omitempty" jsonschema:"format=date-time"`
-	// Your unique id; makes retries safe.
-	ExternalID string `json:"external_id,omitempty" `
+	// Your dedup key.
+	ExternalID string `json:"external_id,omitempty"`
 }

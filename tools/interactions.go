@@ -19,7 +19,7 @@ func interactionDefs() []def {
 		{name: "get_interaction", title: "Get interaction", toolset: ToolsetInteractions, kind: KindRead, scope: klipy.ScopeInteractionsRead, run: getInteraction,
 			description: "Get an interaction by id with its full summary." + dataNote},
 		{name: "log_interaction", title: "Log interaction", toolset: ToolsetInteractions, kind: KindWrite, scope: klipy.ScopeInteractionsWrite, run: logInteraction,
-			description: "Log a meeting, call, email or note on a person's timeline. With external_id, retries never duplicate."},
+			description: "Log an email, meeting, call or note on a person's timeline; external_id makes retries safe."},
 	}
 }
 
