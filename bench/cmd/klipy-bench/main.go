@@ -50,6 +50,7 @@ type config struct {
 	overlay        string
 	command        string
 	loadBefore     string
+	tree           string
 }
 
 // phases are the measures, in the order they run; -only picks some.
