@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
 
 func catalogueNames(t *testing.T, cfg Config) []string {
@@ -155,5 +156,37 @@ func TestReadyGatesTheToolList(t *testing.T) {
 	close(authenticated)
 	if diff := cmp.Diff([]string{"get_person", "get_workspace", "search_people"}, <-listed); diff != "" {
 		t.Errorf("tools after Ready (-want +got):\n%s", diff)
+	}
+}
+
+// TestEmbedderToolsPassTheScopeFilter checks that a tool the embedding program
+// adds through server options (it has no Klipy scope) stays visible and
+// callable for a key with few scopes, while inventory tools stay filtered.
+func TestEmbedderToolsPassTheScopeFilter(t *testing.T) {
+	f := newFake(t)
+	extra := server.ServerOption(func(s *server.MCPServer) {
+		s.AddTool(mcp.NewTool("echo_probe", mcp.WithDescription("Echo.")),
+			func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return mcp.NewToolResultText("pong"), nil
+			})
+	})
+	s, err := NewServer(Config{Client: f.client(t, "companies:read")}, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := connect(t, s)
+	res, err := mc.ListTools(t.Context(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+	}
+	if diff := cmp.Diff([]string{"echo_probe", "get_company", "get_workspace"}, names); diff != "" {
+		t.Errorf("tools (-want +got):\n%s", diff)
+	}
+	if got := text(t, call(t, mc, "echo_probe", map[string]any{})); got != "pong" {
+		t.Errorf("echo_probe = %q, want pong", got)
 	}
 }

@@ -141,7 +141,10 @@ func (s *srv) visible(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	}
 	out := list[:0:0]
 	for _, t := range list {
-		if e, ok := s.byName[t.Name]; ok && (e.scope == "" || c.Allows(e.scope)) {
+		// Tools outside the inventory were added by the embedding program
+		// (server options) and carry no Klipy scope; inventory tools pass
+		// only when the caller's key allows their scope.
+		if e, ok := s.byName[t.Name]; !ok || e.scope == "" || c.Allows(e.scope) {
 			out = append(out, t)
 		}
 	}
