@@ -20,6 +20,44 @@ type latencies struct {
 	cpu [3]time.Duration
 }
 
+// stdioServers are the three servers the latency measure alternates
+// between: klipy-mcp, the echo floor and the relay floor.
+type stdioServers struct {
+	targets [3]*target
+	procs   [3]*bench.StdioServer
+}
+
+// startStdioServers starts and initializes k, f and the relay floor.
+func startStdioServers(ctx context.Context, k, f *target, up *upstream) (*stdioServers, error) {
+	s := &stdioServers{targets: [3]*target{k, f, relayFloor(f, up)}}
+	for i, t := range s.targets {
+		p, err := startInitialized(ctx, t)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.procs[i] = p
+	}
+	return s, nil
+}
+
+// call makes server i's measured call.
+func (s *stdioServers) call(ctx context.Context, i int) error {
+	return stdioCall(ctx, s.procs[i], s.targets[i])
+}
+
+func (s *stdioServers) pids() [3]int {
+	return [3]int{s.procs[0].PID(), s.procs[1].PID(), s.procs[2].PID()}
+}
+
+func (s *stdioServers) close() {
+	for _, p := range s.procs {
+		if p != nil {
+			p.Close(5 * time.Second)
+		}
+	}
+}
+
 // stdioLatency measures, in alternating blocks, klipy-mcp's get_person over
 // stdio, the same fetch by the klipy client directly, the floor's echo and
 // the relay floor's fetch over stdio; calls is the number of each. It stops
@@ -29,38 +67,24 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int, li
 	if err != nil {
 		return nil, err
 	}
-	ksrv, err := startInitialized(ctx, k)
+	srv, err := startStdioServers(ctx, k, f, up)
 	if err != nil {
 		return nil, err
 	}
-	defer ksrv.Close(5 * time.Second)
-	fsrv, err := startInitialized(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	defer fsrv.Close(5 * time.Second)
-	relay := relayFloor(f, up)
-	rsrv, err := startInitialized(ctx, relay)
-	if err != nil {
-		return nil, err
-	}
-	defer rsrv.Close(5 * time.Second)
-
-	const block = 50
-	var l latencies
+	defer srv.close()
 	round := func(n int) (m, d, e, r bench.Sample, err error) {
-		m, err1 := timeCalls(n, func() error { return stdioCall(ctx, ksrv, k) })
+		m, err1 := timeCalls(n, func() error { return srv.call(ctx, 0) })
 		d, err2 := timeCalls(n, func() error { _, _, err := direct.People.Get(ctx, up.personID); return err })
-		e, err3 := timeCalls(n, func() error { return stdioCall(ctx, fsrv, f) })
-		r, err4 := timeCalls(n, func() error { return stdioCall(ctx, rsrv, relay) })
+		e, err3 := timeCalls(n, func() error { return srv.call(ctx, 1) })
+		r, err4 := timeCalls(n, func() error { return srv.call(ctx, 2) })
 		return m, d, e, r, firstErr(err1, err2, err3, err4)
 	}
 	if _, _, _, _, err := round(min(200, calls/3)); err != nil {
 		return nil, err
 	}
-	conns0 := up.conns.Load()
-	pids := [3]int{ksrv.PID(), fsrv.PID(), rsrv.PID()}
-	cpu0 := readCPUs(pids)
+	const block = 50
+	var l latencies
+	conns0, cpu0 := up.conns.Load(), readCPUs(srv.pids())
 	deadline := time.Now().Add(limit)
 	for done := 0; done < calls && time.Now().Before(deadline); done += block {
 		m, d, e, r, err := round(min(block, calls-done))
@@ -70,14 +94,14 @@ func stdioLatency(ctx context.Context, k, f *target, up *upstream, calls int, li
 		l.mcp, l.direct, l.floor = append(l.mcp, m...), append(l.direct, d...), append(l.floor, e...)
 		l.relay = append(l.relay, r...)
 	}
-	cpu1 := readCPUs(pids)
-	for i := range cpu1 {
-		l.cpu[i] = (cpu1[i] - cpu0[i]) / time.Duration(max(len(l.mcp), 1))
-	}
-	l.conns = up.conns.Load() - conns0
 	if len(l.mcp) == 0 {
 		return nil, fmt.Errorf("no calls measured within %s", limit)
 	}
+	cpu1 := readCPUs(srv.pids())
+	for i := range cpu1 {
+		l.cpu[i] = (cpu1[i] - cpu0[i]) / time.Duration(len(l.mcp))
+	}
+	l.conns = up.conns.Load() - conns0
 	return &l, nil
 }
 

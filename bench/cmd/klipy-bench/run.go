@@ -26,20 +26,11 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 	}
 	cfg.root = root
 	cfg.tree = treeVersion(ctx, root) // what is built, before anyone commits more
-	dir := cfg.binDir
-	if dir != "" {
-		if dir, err = filepath.Abs(dir); err != nil {
-			return false, err
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return false, err
-		}
-	} else {
-		if dir, err = os.MkdirTemp("", "klipy-bench-"); err != nil {
-			return false, err
-		}
-		defer os.RemoveAll(dir)
+	dir, cleanup, err := binDir(cfg.binDir)
+	if err != nil {
+		return false, err
 	}
+	defer cleanup()
 	log.Info("building", "dir", dir)
 	kbin, kerr := build(ctx, root, dir, "klipy-mcp", "./cmd/klipy-mcp", cfg.overlay)
 	fbin, err := build(ctx, root, dir, "floor", "./bench/floor", "")
@@ -52,17 +43,35 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 	}
 	defer up.close()
 	k, f := targets(kbin, fbin, up)
+	rows := runPhases(ctx, cfg, log, k, f, up, kerr)
+	return report(ctx, cfg, rows, time.Since(began))
+}
 
+// binDir returns the directory to build into: dir (made absolute and
+// created), or a temporary one that cleanup removes.
+func binDir(dir string) (string, func(), error) {
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "klipy-bench-")
+		return tmp, func() { os.RemoveAll(tmp) }, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		err = os.MkdirAll(abs, 0o755)
+	}
+	return abs, func() {}, err
+}
+
+// runPhases runs each chosen phase; a phase that fails (or every phase, when
+// klipy-mcp did not build: buildErr) becomes an error row.
+func runPhases(ctx context.Context, cfg *config, log *slog.Logger, k, f *target, up *upstream, buildErr error) []bench.Row {
 	var rows []bench.Row
 	for _, p := range phases {
 		if !cfg.wants(p) {
 			continue
 		}
 		log.Info("measuring", "phase", p)
-		var got []bench.Row
-		if kerr != nil {
-			got, err = nil, kerr
-		} else {
+		got, err := []bench.Row(nil), buildErr
+		if err == nil {
 			got, err = runPhase(ctx, p, cfg, k, f, up)
 		}
 		if err != nil {
@@ -71,7 +80,7 @@ func run(ctx context.Context, cfg *config, log *slog.Logger) (bool, error) {
 		}
 		rows = append(rows, got...)
 	}
-	return report(ctx, cfg, rows, time.Since(began))
+	return rows
 }
 
 // targets describes the two servers. klipy-mcp runs as a user would run it
