@@ -25,8 +25,12 @@ func klipyOptions(c *config, logger *slog.Logger) klipy.Options {
 		Version:   buildVersion(),
 		Scopes:    c.Scopes,
 		RateLimit: c.RateLimit,
-		Timeout:   c.Timeout,
-		Logger:    logger,
+		// An organization's budget is never below one of its keys': a key
+		// allowed more than Klipy's default must not be capped by the
+		// default organization window.
+		OrgLimit: max(klipy.DefaultOrgLimit, c.RateLimit),
+		Timeout:  c.Timeout,
+		Logger:   logger,
 	}
 	if c.Sandbox {
 		opts.BaseURL = sandboxBaseURL
