@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 func TestMetricsAfterCalls(t *testing.T) {
@@ -101,5 +104,24 @@ func TestHealthAndReadiness(t *testing.T) {
 	clock.Advance(DefaultReadyCacheTTL)
 	if got := getStatus(t, base+"/readyz"); got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz after the key was revoked = %d, want 503", got)
+	}
+}
+
+// TestRateLimitWaitMetrics checks that every wait the client reports is
+// counted with its duration, and that the caller's own hook still runs.
+func TestRateLimitWaitMetrics(t *testing.T) {
+	m := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 }, func() float64 { return 0 })
+	var chained time.Duration
+	hooks := m.klipyHooks(klipy.Hooks{RateLimitWait: func(d time.Duration) { chained += d }})
+	hooks.RateLimitWait(1500 * time.Millisecond)
+	hooks.RateLimitWait(500 * time.Millisecond)
+	if got := counterValue(t, m.rateLimitWaits); got != 2 {
+		t.Errorf("klipy_mcp_rate_limit_waits_total = %v, want 2", got)
+	}
+	if got := counterValue(t, m.rateLimitSeconds); got != 2 {
+		t.Errorf("klipy_mcp_rate_limit_wait_seconds_total = %v, want 2", got)
+	}
+	if chained != 2*time.Second {
+		t.Errorf("caller's hook saw %v, want 2s", chained)
 	}
 }
