@@ -137,13 +137,14 @@ func tidyLines(s string) string {
 }
 
 // truncate cuts s to limit runes, ending with a marker that says how to get
-// the whole text.
-func truncate(s string, limit int, how string) string {
-	if utf8.RuneCountInString(s) <= limit {
+// the whole text. how is called only when s is cut, so the common case
+// builds no marker.
+func truncate(s string, limit int, how func() string) string {
+	if len(s) <= limit || utf8.RuneCountInString(s) <= limit {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:limit]) + "…[truncated; " + how + "]"
+	return string(r[:limit]) + "…[truncated; " + how() + "]"
 }
 
 // shaper turns a record from the client into the JSON value results carry:
@@ -172,7 +173,7 @@ func (sh shaper) shape(v any) (any, error) {
 func (sh shaper) walk(field string, v any) any {
 	switch x := v.(type) {
 	case string:
-		return truncate(sanitizeText(x), sh.limit, sh.how(field))
+		return truncate(sanitizeText(x), sh.limit, func() string { return sh.how(field) })
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {

@@ -27,12 +27,12 @@ func TestSanitizeText(t *testing.T) {
 }
 
 func TestTruncateMarksHowToGetTheRest(t *testing.T) {
-	got := truncate(strings.Repeat("é", 12), 10, "call get_interaction with interaction_id \"i1\" for the full text")
+	got := truncate(strings.Repeat("é", 12), 10, func() string { return "call get_interaction with interaction_id \"i1\" for the full text" })
 	want := strings.Repeat("é", 10) + "…[truncated; call get_interaction with interaction_id \"i1\" for the full text]"
 	if got != want {
 		t.Errorf("truncate = %q", got)
 	}
-	if truncate("short", 10, "x") != "short" {
+	if truncate("short", 10, func() string { t.Fatal("marker built for a string that is not cut"); return "" }) != "short" {
 		t.Error("short text was changed")
 	}
 }
