@@ -35,19 +35,7 @@ func (s *Server) handleCreateCompany(c *call) {
 }
 
 func (s *Server) handleGetCompany(c *call) {
-	ws := c.ws()
-	ws.mu.RLock()
-	e := ws.companies[c.params["id"]]
-	var snap map[string]any
-	if e != nil {
-		snap = e.snapshot()
-	}
-	ws.mu.RUnlock()
-	if e == nil {
-		c.notFound("company", c.params["id"])
-		return
-	}
-	c.ok(snap)
+	c.getRecord("company", func(ws *workspace) map[string]*entry { return ws.companies })
 }
 
 func (s *Server) handleUpdateCompany(c *call) {

@@ -205,19 +205,7 @@ func (c *call) storeInteractionLocked(ws *workspace, in interactionInput, person
 }
 
 func (s *Server) handleGetInteraction(c *call) {
-	ws := c.ws()
-	ws.mu.RLock()
-	e := ws.interactions[c.params["id"]]
-	var snap map[string]any
-	if e != nil {
-		snap = e.snapshot()
-	}
-	ws.mu.RUnlock()
-	if e == nil {
-		c.notFound("interaction", c.params["id"])
-		return
-	}
-	c.ok(snap)
+	c.getRecord("interaction", func(ws *workspace) map[string]*entry { return ws.interactions })
 }
 
 // handleQueryInteractions serves POST /interactions/query: newest first by

@@ -105,19 +105,7 @@ func (s *Server) handleUpsertPerson(c *call) {
 }
 
 func (s *Server) handleGetPerson(c *call) {
-	ws := c.ws()
-	ws.mu.RLock()
-	e := ws.people[c.params["id"]]
-	var snap map[string]any
-	if e != nil {
-		snap = e.snapshot()
-	}
-	ws.mu.RUnlock()
-	if e == nil {
-		c.notFound("person", c.params["id"])
-		return
-	}
-	c.ok(snap)
+	c.getRecord("person", func(ws *workspace) map[string]*entry { return ws.people })
 }
 
 func (s *Server) handleUpdatePerson(c *call) {

@@ -107,6 +107,25 @@ func (c *call) notFound(kind, id string) {
 	c.fail(http.StatusNotFound, "not_found", fmt.Sprintf("no %s with id %q in this workspace", kind, id), nil)
 }
 
+// getRecord answers a GET of one record by the path's id from the table
+// that table selects in the caller's workspace: a snapshot taken under the
+// read lock, or not found.
+func (c *call) getRecord(kind string, table func(*workspace) map[string]*entry) {
+	ws := c.ws()
+	ws.mu.RLock()
+	e := table(ws)[c.params["id"]]
+	var snap map[string]any
+	if e != nil {
+		snap = e.snapshot()
+	}
+	ws.mu.RUnlock()
+	if e == nil {
+		c.notFound(kind, c.params["id"])
+		return
+	}
+	c.ok(snap)
+}
+
 func (c *call) writeEnvelope(env map[string]any, status int) {
 	if c.drift {
 		c.w.Header().Set(FaultHeader, "drift")
