@@ -1,6 +1,7 @@
 package klipy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -72,6 +73,7 @@ type Client struct {
 	keyBucket string
 	auth      AuthScheme
 	http      *http.Client
+	version   string
 	userAgent string
 	rateLimit int
 	orgLimit  int
@@ -135,6 +137,7 @@ func New(opts Options) (*Client, error) {
 		keyBucket: keyBucket(opts.APIKey),
 		auth:      opts.Auth,
 		http:      opts.HTTPClient,
+		version:   opts.Version,
 		userAgent: userAgent(opts.Version, opts.UserAgent),
 		rateLimit: orDefault(opts.RateLimit, DefaultRateLimit),
 		orgLimit:  orDefault(opts.OrgLimit, DefaultOrgLimit),
@@ -169,6 +172,16 @@ func orDefault(v, def int) int {
 		return v
 	}
 	return def
+}
+
+type userAgentKey struct{}
+
+// WithUserAgent returns a context whose requests name suffix (for example
+// the calling MCP client's "name/version") in their User-Agent instead of
+// Options.UserAgent. One client serves many MCP clients over HTTP, so the
+// caller is named per request.
+func WithUserAgent(ctx context.Context, suffix string) context.Context {
+	return context.WithValue(ctx, userAgentKey{}, suffix)
 }
 
 // userAgent builds "klipy-mcp/<version> (+<suffix>)", the suffix cleaned of

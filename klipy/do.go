@@ -228,7 +228,11 @@ func (c *Client) setHeaders(req *http.Request, hasBody bool) {
 	} else {
 		req.Header.Set("Authorization", "Bearer "+c.key)
 	}
-	req.Header.Set("User-Agent", c.userAgent)
+	ua := c.userAgent
+	if suffix, ok := req.Context().Value(userAgentKey{}).(string); ok {
+		ua = userAgent(c.version, suffix)
+	}
+	req.Header.Set("User-Agent", ua)
 	req.Header.Set("Accept", "application/json")
 	if hasBody {
 		req.Header.Set("Content-Type", "application/json")

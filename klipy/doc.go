@@ -10,7 +10,8 @@
 // The key travels as "Authorization: Bearer <key>" by default, or as
 // "X-Klipy-Api-Key: <key>" with Options.Auth = AuthAPIKeyHeader. The
 // User-Agent names klipy-mcp, Options.Version and, in parentheses, the
-// Options.UserAgent suffix (the calling MCP client). The key never appears
+// Options.UserAgent suffix (the calling MCP client), which WithUserAgent
+// replaces for the requests of one context. The key never appears
 // in an error or a log line: error bodies are scrubbed of it and of anything
 // shaped like a Klipy key, and rate-limit buckets are named by a hash of it.
 // Client.Authenticate validates the key and caches the organization and the

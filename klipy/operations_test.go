@@ -174,6 +174,29 @@ func TestAPIKeyHeader(t *testing.T) {
 	}
 }
 
+// TestUserAgentPerRequest checks that WithUserAgent names the calling MCP
+// client for one request without changing the client's default.
+func TestUserAgentPerRequest(t *testing.T) {
+	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
+		o.Version, o.UserAgent = "1.2.3", "default/1"
+	})
+	ctx := klipy.WithUserAgent(context.Background(), "Cursor/0.9 (beta)\n")
+	if _, _, err := c.People.Get(ctx, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range a.requests() {
+		got = append(got, r.Header.Get("User-Agent"))
+	}
+	want := []string{"klipy-mcp/1.2.3 (+Cursor/0.9 beta)", "klipy-mcp/1.2.3 (+default/1)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("User-Agent (-want +got):\n%s", diff)
+	}
+}
+
 func TestEmptyIDIsRefusedLocally(t *testing.T) {
 	c, a := newTestClient(t, reply(200, envelope(personJSON)))
 	_, _, err := c.People.Get(context.Background(), " ")

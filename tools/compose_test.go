@@ -190,3 +190,19 @@ func TestEmbedderToolsPassTheScopeFilter(t *testing.T) {
 		t.Errorf("echo_probe = %q, want pong", got)
 	}
 }
+
+// TestUpstreamUserAgentNamesTheMCPClient checks that upstream requests made
+// for a tool call carry the calling MCP client's name and version.
+func TestUpstreamUserAgentNamesTheMCPClient(t *testing.T) {
+	f := newFake(t)
+	mc := connect(t, newServer(t, Config{Client: f.client(t)}))
+	f.ResetRequests()
+	okResult(t, call(t, mc, "get_workspace", map[string]any{}))
+	reqs := f.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("get_workspace sent no request")
+	}
+	if got, want := reqs[len(reqs)-1].Header.Get("User-Agent"), "klipy-mcp/dev (+tools-test/1)"; got != want {
+		t.Errorf("User-Agent = %q, want %q", got, want)
+	}
+}

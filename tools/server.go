@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -173,8 +174,22 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if e.scope != "" && !c.Allows(e.scope) {
 			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
 		}
-		return e.run(ctx, s, c, req), nil
+		return e.run(withCallerAgent(ctx), s, c, req), nil
 	}
+}
+
+// withCallerAgent names the MCP client of this call (from initialize's
+// clientInfo) in the User-Agent of the upstream requests it causes.
+func withCallerAgent(ctx context.Context) context.Context {
+	sess, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo)
+	if !ok {
+		return ctx
+	}
+	info := sess.GetClientInfo()
+	if info.Name == "" {
+		return ctx
+	}
+	return klipy.WithUserAgent(ctx, strings.TrimSuffix(info.Name+"/"+info.Version, "/"))
 }
 
 type clientKey struct{}
