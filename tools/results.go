@@ -14,7 +14,9 @@ func success(v any) *mcp.CallToolResult {
 	if err != nil {
 		return errorResult("klipy-mcp could not encode the result (" + err.Error() + "); this is a bug, please report it.")
 	}
-	return mcp.NewToolResultStructured(v, text)
+	// structuredContent carries the same bytes as the text block, so the
+	// result is encoded once rather than again by reflection on the wire.
+	return mcp.NewToolResultStructured(json.RawMessage(text), text)
 }
 
 func compactJSON(v any) (string, error) {
