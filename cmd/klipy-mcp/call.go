@@ -20,10 +20,7 @@ func runCall(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := e.cfg.requireKey(); err != nil {
-		return err
-	}
-	logger, closeLog, err := newLogger(e.cfg, e.stderr)
+	logger, closeLog, err := e.keyedLogger()
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"net"
 	"net/url"
 	"slices"
@@ -99,6 +100,16 @@ func (c *config) checkBaseURL() error {
 }
 
 // requireKey fails unless a key is configured or the sandbox is on.
+// keyedLogger starts a command that talks to Klipy: it checks that a key
+// (or the sandbox) is configured, then opens the command's logger. The
+// returned function closes the log file, if any.
+func (e *env) keyedLogger() (*slog.Logger, func(), error) {
+	if err := e.cfg.requireKey(); err != nil {
+		return nil, nil, err
+	}
+	return newLogger(e.cfg, e.stderr)
+}
+
 func (c *config) requireKey() error {
 	if c.APIKey == "" && !c.Sandbox {
 		return usageError("no API key: set --api-key or KLIPY_API_KEY, or use --sandbox")

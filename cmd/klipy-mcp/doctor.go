@@ -20,10 +20,7 @@ func runDoctor(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageError("doctor takes no arguments (got %q)", e.args[0])
 	}
-	if err := e.cfg.requireKey(); err != nil {
-		return err
-	}
-	logger, closeLog, err := newLogger(e.cfg, e.stderr)
+	logger, closeLog, err := e.keyedLogger()
 	if err != nil {
 		return err
 	}

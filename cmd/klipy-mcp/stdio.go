@@ -18,10 +18,7 @@ var stdin io.Reader = os.Stdin
 
 // runStdio serves MCP over stdin/stdout until EOF or a signal.
 func runStdio(ctx context.Context, e *env) error {
-	if err := e.cfg.requireKey(); err != nil {
-		return err
-	}
-	logger, closeLog, err := newLogger(e.cfg, e.stderr)
+	logger, closeLog, err := e.keyedLogger()
 	if err != nil {
 		return err
 	}
