@@ -110,7 +110,7 @@ run_go_tests() {
 	return "$rc"
 }
 
-# run_fuzz_targets runs every fuzz target for $FUZZTIME. Packages whose
+# run_fuzz_targets runs every fuzz target for $FUZZTIME (a count of inputs). Packages whose
 # tests declare a Fuzz function are found with grep (cheap); `go test -list`
 # then names their targets authoritatively.
 run_fuzz_targets() {
