@@ -85,6 +85,22 @@ func TestSearchPeopleQueryScansAndCaches(t *testing.T) {
 	}
 }
 
+// TestSearchSeesPersonWrites checks that a person written through the
+// tools is found by the next free-text search, not hidden by a cached scan.
+func TestSearchSeesPersonWrites(t *testing.T) {
+	f := newFake(t)
+	mc := connect(t, newServer(t, Config{Client: f.client(t)}))
+	before := okResult(t, call(t, mc, "search_people", map[string]any{"query": "zephyrine"}))
+	if n := len(before["people"].([]any)); n != 0 {
+		t.Fatalf("demo workspace already has %d people matching zephyrine", n)
+	}
+	okResult(t, call(t, mc, "upsert_person", map[string]any{"email": "zephyrine@example.com", "first_name": "Zephyrine"}))
+	after := okResult(t, call(t, mc, "search_people", map[string]any{"query": "zephyrine"}))
+	if n := len(after["people"].([]any)); n != 1 {
+		t.Errorf("search after upsert found %d people, want 1: %v", n, after)
+	}
+}
+
 func TestSearchPeopleQueryScanIsBounded(t *testing.T) {
 	f := newFake(t)
 	mc := connect(t, newServer(t, Config{Client: f.client(t), SearchScan: 7}))

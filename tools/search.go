@@ -106,6 +106,18 @@ func (sc *scanCache) put(k scanKey, s *scan) {
 	sc.m[k] = s
 }
 
+// forget drops every scan of client c, so a search after a write made with
+// that key sees the write instead of a cached scan.
+func (sc *scanCache) forget(c *klipy.Client) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for k := range sc.m {
+		if k.client == c {
+			delete(sc.m, k)
+		}
+	}
+}
+
 // evict drops expired scans, or the oldest one when none has expired.
 func (sc *scanCache) evict() {
 	var oldest scanKey

@@ -174,7 +174,13 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if e.scope != "" && !c.Allows(e.scope) {
 			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
 		}
-		return e.run(withCallerAgent(ctx), s, c, req), nil
+		res := e.run(withCallerAgent(ctx), s, c, req)
+		if e.toolset == ToolsetPeople && e.kind != KindRead {
+			// A person was (or may have been) written: cached scans of this
+			// key's people are stale.
+			s.scans.forget(c)
+		}
+		return res, nil
 	}
 }
 
