@@ -54,7 +54,11 @@ func errorText(err error, ec errCtx) string {
 	case errors.Is(err, klipy.ErrConflict):
 		return "Klipy reports a conflict: " + upstreamMessage(err) + ". The record probably exists already; search for it (e.g. search_people with email) or use upsert_person / update_person."
 	case errors.Is(err, klipy.ErrUnavailable):
-		return "Klipy is unavailable right now (" + upstreamMessage(err) + "), even after retries. Try again in a minute." + createHint(ec)
+		retried := ", even after retries"
+		if ec.create {
+			retried = "" // creates are not re-sent, so nothing is duplicated
+		}
+		return "Klipy is unavailable right now (" + upstreamMessage(err) + ")" + retried + ". Try again in a minute." + createHint(ec)
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The request to Klipy timed out. Try again; if it keeps happening, Klipy may be slow or unreachable." + createHint(ec)
 	case errors.Is(err, context.Canceled):
