@@ -30,7 +30,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -133,12 +135,15 @@ func (w *wrapper) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	in := w.checkRequest(r, body)
-	rec := &recorder{header: http.Header{}}
+	// Buffer the answer so it is validated before it is sent.
+	rec := httptest.NewRecorder()
 	w.h.ServeHTTP(rec, r) // a panic (dropped connection) propagates
-	if in != nil && rec.header.Get(klipytest.FaultHeader) == "" {
+	if in != nil && rec.Header().Get(klipytest.FaultHeader) == "" {
 		w.checkResponse(in, rec)
 	}
-	rec.flush(rw)
+	maps.Copy(rw.Header(), rec.Header())
+	rw.WriteHeader(rec.Code)
+	_, _ = rw.Write(rec.Body.Bytes())
 }
 
 // checkRequest validates r; it returns the validation input for the
@@ -165,17 +170,17 @@ func (w *wrapper) checkRequest(r *http.Request, body []byte) *openapi3filter.Req
 	return in
 }
 
-func (w *wrapper) checkResponse(in *openapi3filter.RequestValidationInput, rec *recorder) {
+func (w *wrapper) checkResponse(in *openapi3filter.RequestValidationInput, rec *httptest.ResponseRecorder) {
 	out := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
-		Status:                 rec.status(),
-		Header:                 rec.header,
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
 		Options:                filterOptions,
 	}
-	out.SetBodyBytes(rec.body.Bytes())
+	out.SetBodyBytes(rec.Body.Bytes())
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
 		w.t.Errorf("contracttest: response %d to %s violates the contract:\n%v\nbody: %s",
-			rec.status(), in.Route.Operation.OperationID, err, truncate(rec.body.Bytes(), 2000))
+			rec.Code, in.Route.Operation.OperationID, err, truncate(rec.Body.Bytes(), 2000))
 	}
 }
 
@@ -184,39 +189,4 @@ func truncate(b []byte, n int) string {
 		return string(b)
 	}
 	return string(b[:n]) + "…"
-}
-
-// recorder buffers a response so it can be validated before it is sent.
-type recorder struct {
-	header http.Header
-	code   int
-	body   bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(code int) {
-	if r.code == 0 {
-		r.code = code
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	return r.body.Write(b)
-}
-
-func (r *recorder) status() int {
-	if r.code == 0 {
-		return http.StatusOK
-	}
-	return r.code
-}
-
-func (r *recorder) flush(w http.ResponseWriter) {
-	for k, v := range r.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(r.status())
-	_, _ = w.Write(r.body.Bytes())
 }
