@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/hosting"
@@ -91,39 +89,4 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 		logger.Warn("--api-key is ignored on a public listener: every caller must send their own key")
 	}
 	return hc, nil
-}
-
-// serveUntilDone serves h on ln until ctx is done, then stops accepting,
-// lets in-flight requests finish (bounded by shutdownGrace) and closes.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, closeFn func(context.Context) error) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if closeFn != nil {
-		err = errors.Join(err, closeFn(sctx))
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
 }

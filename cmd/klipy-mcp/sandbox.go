@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
@@ -37,5 +40,37 @@ func runSandbox(ctx context.Context, e *env) error {
 	fmt.Fprintf(e.stderr, "klipy-mcp sandbox: fake Klipy API at %s\n  key: %s\n  try: klipy-mcp stdio --base-url %s --api-key %s\n",
 		base, klipytest.SandboxKey, base, klipytest.SandboxKey)
 	logger.Info("serving the fake Klipy API", "base_url", base)
-	return serveUntilDone(ctx, ln, mux, logger, nil)
+	return serveUntilDone(ctx, ln, mux, logger)
+}
+
+// serveUntilDone serves h (the fake REST API) on ln until ctx is done, then stops accepting,
+// lets in-flight requests finish (bounded by shutdownGrace) and closes.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	if err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
 }
