@@ -86,7 +86,7 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 		hc.ServerKey = klipytest.SandboxKey
 	}
 	if c.APIKey != "" && !hc.Loopback && !c.Sandbox {
-		logger.Warn("--api-key is ignored on a public listener: every caller must send their own key")
+		logger.Warn("on a public listener --api-key serves only /readyz: every caller must send their own key")
 	}
 	return hc, nil
 }
