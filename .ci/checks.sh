@@ -134,10 +134,17 @@ run_fuzz_targets() {
 # every measure. A measure that fails to run fails the step. A missed budget
 # does not: one quick iteration on a shared 2-core machine is not a
 # measurement (SPEC §9 judges budgets by the full run in docs/benchmarks.md),
-# so the table is printed for the record only.
+# so the table is printed for the record only. A skipped measure fails the
+# step: setup_redis has installed redis-server, which the replicas measure
+# starts for itself.
 bench_quick() {
 	local out=$CI_WORK/bench-quick.txt rc=0
 	go run ./bench/cmd/klipy-bench -quick -bin-dir "$CI_WORK/bench-bin" 2>&1 | tee "$out" || rc=$?
+	if grep -q '| skip' "$out"; then
+		echo "bench-quick: a measure was skipped:"
+		grep '| skip' "$out" | cut -d'|' -f2,7 || true
+		return 1
+	fi
 	[ "$rc" -eq 0 ] && return 0
 	if grep -Eq 'benchmark failed|phase failed|panic:' "$out"; then
 		echo "bench-quick: a measure failed to run (exit $rc)"

@@ -18,6 +18,8 @@ const (
 	Info Status = "info"
 	// Error means the measure could not be taken; Note says why.
 	Error Status = "error"
+	// Skip means the machine lacks what the measure needs; Note says what.
+	Skip Status = "skip"
 )
 
 // Row is one measure of the report.

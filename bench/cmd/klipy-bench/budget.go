@@ -74,15 +74,15 @@ func (b *budgetResult) share() float64 {
 	return float64(b.requests) / (klipyKeyLimit * b.elapsed.Minutes())
 }
 
-// budgetRows reports the upstream-budget run.
-func budgetRows(b *budgetResult, callers int) []bench.Row {
+// budgetRows reports an upstream-budget run; how says how klipy-mcp ran.
+func budgetRows(b *budgetResult, callers int, how string) []bench.Row {
 	share := b.share() * 100
 	note := fmt.Sprintf("%d requests in %s, %d callers, %d calls (%d failed)",
 		b.requests, b.elapsed.Round(time.Second), callers, b.calls, b.failed)
 	return []bench.Row{
-		{Measure: "upstream budget used under sustained demand (200/min key)", Unit: "%",
+		{Measure: "upstream budget used under sustained demand (200/min key), " + how, Unit: "%",
 			Klipy: bench.Num(share), Budget: "≥ 95 %", Status: bench.Verdict(share >= 95), Note: note},
-		{Measure: "429s received from upstream", Unit: "",
+		{Measure: "429s received from upstream, " + how, Unit: "",
 			Klipy: bench.Num(float64(b.throttled)), Budget: "0", Status: bench.Verdict(b.throttled == 0)},
 	}
 }

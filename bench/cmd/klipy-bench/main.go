@@ -1,21 +1,28 @@
 // Command klipy-bench measures klipy-mcp against the performance budgets of
 // SPEC §9. It builds klipy-mcp and the floor server (bench/floor: a minimal
-// mcp-go server with one echo tool) and measures both in the same run, so
-// that every budget is a ratio against the floor on the same noisy machine:
-// stdio cold start, peak RSS, the model-visible size of tools/list, the
-// latency a stdio tool call adds over a direct klipy client call, streamable
-// HTTP throughput, memory per idle HTTP session and use of the upstream rate
-// budget. The fake Klipy API (klipytest) runs in this process on loopback.
+// mcp-go server with one echo tool, and with --proxy the relay floor whose
+// one tool makes the same upstream GET as get_person) and measures them in
+// the same run, so that every budget is a ratio against a reference on the
+// same noisy machine: stdio cold start, peak RSS, the model-visible size of
+// tools/list, the tokens a model reads back from list pages and get_person
+// (demo workspace), the latency a stdio tool call adds over a direct klipy
+// client call, streamable HTTP throughput and CPU per call against the relay
+// floor, memory per idle HTTP session, upstream requests of a second search
+// within 60 s, and use of the upstream rate budget over stdio and by two
+// HTTP replicas sharing a redis-server it starts on loopback (that phase is
+// skipped, with a message, where redis-server is missing). The fake Klipy
+// API (klipytest) runs in this process on loopback.
 //
 // It prints one JSON object per measure and a markdown table on stdout
 // (progress goes to stderr), and with -doc rewrites the generated part of
 // docs/benchmarks.md. It exits 1 when a measure could not be taken, and with
-// -strict also when a budget is missed (shared machines are noisy: a gate
-// on the budgets belongs on a quiet machine with the full run).
+// -strict also when a budget is missed or a measure was skipped (shared
+// machines are noisy: a gate on the budgets belongs on a quiet machine with
+// the full run).
 //
 // Usage, from the module root:
 //
-//	go run ./bench/cmd/klipy-bench [-quick] [-doc docs/benchmarks.md]
+//	go run ./bench/cmd/klipy-bench [-quick] [-strict] [-only phase,...] [-doc docs/benchmarks.md]
 package main
 
 import (
@@ -54,7 +61,7 @@ type config struct {
 }
 
 // phases are the measures, in the order they run; -only picks some.
-var phases = []string{"startup", "latency", "http", "sessions", "budget"}
+var phases = []string{"startup", "results", "latency", "http", "sessions", "search", "budget", "replicas"}
 
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("klipy-bench", flag.ContinueOnError)

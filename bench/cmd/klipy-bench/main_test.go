@@ -34,29 +34,40 @@ func TestQuickShrinksOnlyWhatWasNotSet(t *testing.T) {
 func TestVerdicts(t *testing.T) {
 	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
 	runs := map[string][]startup{
-		"klipy-mcp": {{coldStart: ms(13), peakKiB: 15000}},
+		"klipy-mcp": {{coldStart: ms(12.5), peakKiB: 14000}},
 		"floor":     {{coldStart: ms(10), peakKiB: 10000}},
 	}
 	rows := coldStartRows(runs)
 	if rows[0].Status != bench.Pass || rows[2].Status != bench.Pass {
-		t.Errorf("1.3× cold start and 1.5× RSS under 20 MB should pass: %+v", rows)
+		t.Errorf("1.25× cold start and 1.4× RSS under 17 MB should pass: %+v", rows)
 	}
-	runs["klipy-mcp"][0].peakKiB = 15001
+	runs["klipy-mcp"][0].peakKiB = 14001
 	if rows := coldStartRows(runs); rows[2].Status != bench.Fail {
-		t.Errorf("RSS above 1.5× floor passed: %+v", rows[2])
+		t.Errorf("RSS above 1.4× floor passed: %+v", rows[2])
 	}
-	slow := throughput{perSec: 59}
-	fast := throughput{perSec: 100}
-	if got := throughputRows(4, slow, fast, fast)[0].Status; got != bench.Fail {
-		t.Errorf("0.59× the floor's throughput: %s, want FAIL", got)
+	runs["klipy-mcp"][0].peakKiB, runs["floor"][0].peakKiB = 16700, 12500 // 17.1 MB
+	if rows := coldStartRows(runs); rows[2].Status != bench.Fail {
+		t.Errorf("RSS above 17 MB passed: %+v", rows[2])
+	}
+	relay := throughput{perSec: 100, cpuPerCall: 100 * time.Microsecond}
+	echo := throughput{perSec: 300, cpuPerCall: 50 * time.Microsecond}
+	ok := throughput{perSec: 85, cpuPerCall: 130 * time.Microsecond}
+	if rows := throughputRows(4, ok, echo, relay); rows[0].Status != bench.Pass || rows[1].Status != bench.Pass {
+		t.Errorf("0.85× the relay floor's throughput at 1.3× its CPU should pass: %+v", rows[:2])
+	}
+	if got := throughputRows(4, throughput{perSec: 84, cpuPerCall: time.Microsecond}, echo, relay)[0].Status; got != bench.Fail {
+		t.Errorf("0.84× the relay floor's throughput: %s, want FAIL", got)
+	}
+	if got := throughputRows(4, throughput{perSec: 200, cpuPerCall: 131 * time.Microsecond}, echo, relay)[1].Status; got != bench.Fail {
+		t.Errorf("1.31× the relay floor's CPU per call: %s, want FAIL", got)
 	}
 	b := &budgetResult{requests: 380, elapsed: 2 * time.Minute}
-	rows = budgetRows(b, 4)
+	rows = budgetRows(b, 4, "stdio")
 	if rows[0].Status != bench.Pass || rows[1].Status != bench.Pass {
 		t.Errorf("95%% with no 429s should pass: %+v", rows)
 	}
 	b.throttled = 1
-	if budgetRows(b, 4)[1].Status != bench.Fail {
+	if budgetRows(b, 4, "stdio")[1].Status != bench.Fail {
 		t.Error("a 429 passed")
 	}
 }

@@ -10,8 +10,8 @@ import (
 
 // Budgets of the model-visible catalogue (SPEC §9), in o200k tokens.
 const (
-	catalogueTokenBudget = 2500
-	toolTokenBudget      = 180
+	catalogueTokenBudget = 1900
+	toolTokenBudget      = 240
 )
 
 // catalogue is the measured size of one server's tools/list.

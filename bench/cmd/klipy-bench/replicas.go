@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klipy-ai/klipy-mcp/bench"
+)
+
+// replicas is how many klipy-mcp http processes share one Redis in the
+// upstream-budget run.
+const replicas = 2
+
+// errNoRedis skips the replicated budget run on machines without Redis.
+var errNoRedis = errors.New("redis-server is not on PATH: install it (Debian: apt-get install redis-server) to measure the upstream budget of replicas sharing Redis")
+
+// startRedis starts a throwaway redis-server on a free loopback port,
+// without persistence, and waits until it answers PING.
+func startRedis(ctx context.Context) (url string, stop func(), err error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, errNoRedis
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return "", nil, err
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no")
+	cmd.Stdout, cmd.Stderr = &capped{max: 8 << 10}, &capped{max: 8 << 10}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("redis-server: %w", err)
+	}
+	stop = func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	if err := waitPong(ctx, addr); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("redis-server: %w; output: %s", err, cmd.Stdout)
+	}
+	return "redis://" + addr + "/0", stop, nil
+}
+
+// waitPong polls addr with a Redis PING for at most 10 s.
+func waitPong(ctx context.Context, addr string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.SetDeadline(time.Now().Add(time.Second))
+			_, err = c.Write([]byte("PING\r\n"))
+			line, rerr := bufio.NewReader(c).ReadString('\n')
+			c.Close()
+			if err == nil && rerr == nil && strings.HasPrefix(line, "+PONG") {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no PONG from %s: %w", addr, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// replicatedBudget runs two klipy-mcp http replicas with the same key and
+// --redis-url against a fake with Klipy's real limits, and keeps callers
+// (spread over both) demanding get_person far faster than 200/min for d.
+func replicatedBudget(ctx context.Context, k *target, callers int, d time.Duration) (*budgetResult, error) {
+	redisURL, stopRedis, err := startRedis(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stopRedis()
+	up, err := startUpstream(ctx, 0, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	defer up.close()
+	kr := *k
+	kr.httpArgs = []string{"http", "--api-key", benchKey, "--base-url", up.baseURL, "--redis-url", redisURL}
+	kr.args = map[string]any{"person_id": up.personID}
+
+	start := time.Now()
+	var sessions []*bench.HTTPSession
+	client := newHTTPClient(max(callers, replicas))
+	defer client.CloseIdleConnections()
+	for range replicas {
+		p, err := kr.startHTTP(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer p.stop()
+		ss, err := openSessions(ctx, client, p.url, max(1, callers/replicas), 1)
+		if err != nil {
+			return nil, fmt.Errorf("replica sessions: %w", err)
+		}
+		sessions = append(sessions, ss...)
+	}
+	res := &budgetResult{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	runCtx, cancel := context.WithDeadline(ctx, start.Add(d))
+	defer cancel()
+	l := &load{t: &kr}
+	for _, s := range sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			call := l.call(runCtx)
+			for runCtx.Err() == nil {
+				err := call(s)
+				if runCtx.Err() != nil {
+					return // the run ended while this call waited for budget
+				}
+				mu.Lock()
+				res.calls++
+				if err != nil {
+					res.failed++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.requests, res.throttled = up.requests.Load(), up.throttled.Load()
+	return res, nil
+}
