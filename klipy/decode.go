@@ -29,12 +29,12 @@ func unwrap(body []byte) (*envelope, error) {
 	if len(body) == 0 {
 		return nil, fmt.Errorf("%w: empty body", errMalformed)
 	}
-	if !json.Valid(body) {
-		return nil, fmt.Errorf("%w: not valid JSON", errMalformed)
-	}
 	env := &envelope{payload: body}
-	top, err := objectOf(body)
+	top, err := objectOf(body) // validates an object while reading it
 	if err != nil {
+		if !json.Valid(body) {
+			return nil, fmt.Errorf("%w: not valid JSON", errMalformed)
+		}
 		return env, nil // an array or a scalar: a bare payload
 	}
 	env.top = top
@@ -67,10 +67,21 @@ func decodeRecord(body []byte, v any) (*envelope, error) {
 	if isNull(env.payload) {
 		return env, fmt.Errorf("%w: no data in the answer", errMalformed)
 	}
-	if err := json.Unmarshal(env.payload, v); err != nil {
+	if err := decodeValid(env.payload, v); err != nil {
 		return env, fmt.Errorf("%w: %v", errMalformed, err)
 	}
 	return env, nil
+}
+
+// decodeValid decodes b, which unwrap has already validated, into v. A
+// record type reads its own JSON: calling it directly spares
+// encoding/json's two more passes over b (validation, then finding the
+// value's end).
+func decodeValid(b []byte, v any) error {
+	if u, ok := v.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(b)
+	}
+	return json.Unmarshal(b, v)
 }
 
 // listKeys are the names a wrapped list has been seen or guessed under.

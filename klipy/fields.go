@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the tolerant field readers and the strict field writer the
@@ -48,10 +49,37 @@ func (m fields) take(parse func(json.RawMessage) bool, names ...string) {
 
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
+// plainString returns the text of a JSON string token that needs no
+// unescaping (no backslash, no control character, valid UTF-8), which is
+// nearly every string an API sends, without a decoder's passes over it.
+func plainString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	in := raw[1 : len(raw)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
+}
+
+// scalarText is scalarString with plainString's shortcut.
+func scalarText(raw json.RawMessage) string {
+	if s, ok := plainString(raw); ok {
+		return s
+	}
+	return scalarString(raw)
+}
+
 // str reads a string (a number is taken as its text).
 func (m fields) str(dst *string, names ...string) {
 	m.take(func(raw json.RawMessage) bool {
-		s := scalarString(raw)
+		s := scalarText(raw)
 		if s == "" && string(bytes.TrimSpace(raw)) != `""` {
 			return false
 		}
@@ -130,10 +158,23 @@ func (w *objWriter) raw(name string, v []byte) {
 		w.buf.WriteByte(',')
 	}
 	w.seen[name] = true
-	k, _ := json.Marshal(name)
-	w.buf.Write(k)
+	w.buf.Write(appendString(w.buf.AvailableBuffer(), name))
 	w.buf.WriteByte(':')
 	w.buf.Write(v)
+}
+
+// appendString appends s as a JSON string, byte for byte as json.Marshal
+// writes it: directly when nothing in it needs escaping, else by Marshal.
+func appendString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 func (w *objWriter) value(name string, v any) {
@@ -147,7 +188,7 @@ func (w *objWriter) value(name string, v any) {
 
 func (w *objWriter) str(name, v string) {
 	if v != "" {
-		w.value(name, v)
+		w.raw(name, appendString(nil, v))
 	}
 }
 
@@ -159,7 +200,7 @@ func (w *objWriter) strs(name string, v []string) {
 
 func (w *objWriter) time(name string, t Time) {
 	if !t.IsZero() {
-		w.value(name, t)
+		w.raw(name, t.appendJSON(nil))
 	}
 }
 
@@ -204,7 +245,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
-	s := scalarString(b)
+	s := scalarText(b)
 	if s == "" {
 		if string(bytes.TrimSpace(b)) == `""` {
 			*t = Time{}
@@ -252,5 +293,13 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(t.UTC().Format(time.RFC3339Nano))
+	return t.appendJSON(nil), nil
+}
+
+// appendJSON appends the non-zero t as a quoted RFC 3339 string (which
+// needs no escaping).
+func (t Time) appendJSON(dst []byte) []byte {
+	dst = append(dst, '"')
+	dst = t.UTC().AppendFormat(dst, time.RFC3339Nano)
+	return append(dst, '"')
 }
