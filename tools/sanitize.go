@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -157,7 +158,7 @@ type shaper struct {
 
 // shape marshals v (a klipy record) and sanitises the decoded value.
 func (sh shaper) shape(v any) (any, error) {
-	b, err := json.Marshal(v)
+	b, err := marshalRecord(v)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +169,18 @@ func (sh shaper) shape(v any) (any, error) {
 		return nil, err
 	}
 	return sh.walk("", m), nil
+}
+
+// marshalRecord is json.Marshal for a record that writes its own JSON,
+// without Marshal's second pass over what MarshalJSON wrote (compacting and
+// HTML-escaping it, which changes nothing once decoded again by shape).
+func marshalRecord(v any) ([]byte, error) {
+	if m, ok := v.(json.Marshaler); ok {
+		if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || !rv.IsNil() {
+			return m.MarshalJSON()
+		}
+	}
+	return json.Marshal(v)
 }
 
 func (sh shaper) walk(field string, v any) any {
