@@ -110,26 +110,7 @@ func BenchmarkEchoInProcess(b *testing.B) {
 // can cost: an mcp-go tool that fetches the record and returns its body.
 func BenchmarkRelayInProcess(b *testing.B) {
 	_, id := fakeWithPerson(b)
-	url := baseURL + "/people/" + id
-	s := server.NewMCPServer("relay", "1.0.0", server.WithToolCapabilities(false))
-	s.AddTool(mcp.NewTool("fetch", mcp.WithDescription("Fetch.")),
-		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Authorization", "Bearer "+benchKey)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return nil, err
-			}
-			defer resp.Body.Close()
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				return nil, err
-			}
-			return mcp.NewToolResultText(string(body)), nil
-		})
+	s := relayServer(baseURL + "/people/" + id)
 	msg := callMessage(b, "fetch", map[string]any{})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -162,4 +143,28 @@ func BenchmarkToolsList(b *testing.B) {
 			b.Fatal("tools/list failed")
 		}
 	}
+}
+
+// relayServer is an mcp-go server whose one tool GETs url and returns the body.
+func relayServer(url string) *server.MCPServer {
+	s := server.NewMCPServer("relay", "1.0.0", server.WithToolCapabilities(false))
+	s.AddTool(mcp.NewTool("fetch", mcp.WithDescription("Fetch.")),
+		func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+benchKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				return nil, err
+			}
+			return mcp.NewToolResultText(string(body)), nil
+		})
+	return s
 }
