@@ -214,7 +214,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	}
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := readAll(r.Body, r.ContentLength, limit+1)
 	_ = rc.SetReadDeadline(time.Time{})
 	switch {
 	case err != nil:
@@ -225,6 +225,30 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		return nil, false
 	}
 	return body, true
+}
+
+// readAll reads at most max bytes of r into a buffer sized from the
+// declared length when there is one, sparing io.ReadAll's regrowth.
+func readAll(r io.Reader, declared, max int64) ([]byte, error) {
+	size := int64(512)
+	if declared >= 0 {
+		size = min(declared, max) + 1 // +1: EOF is seen without growing
+	}
+	r = io.LimitReader(r, max)
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func (h *Handler) tooLarge(w http.ResponseWriter) {
@@ -351,16 +375,18 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	h.streamable.ServeHTTP(w, r)
 	w.end()
 	if rec != nil {
-		h.metrics.observe(h.toolLabel(req.tool), rec)
+		h.metrics.observe(h.toolLabel(req.tool, rec), rec)
 	}
 }
 
-// toolLabel bounds the tool label to the catalogue.
-func (h *Handler) toolLabel(name string) string {
-	if h.mcp.GetTool(name) == nil {
-		return unknownTool
+// toolLabel bounds the tool label to the catalogue. A call a tool answered
+// names a tool that exists; only other calls need the look-up, which copies
+// the tool.
+func (h *Handler) toolLabel(name string, rec *callRecord) string {
+	if rec.answered() || h.mcp.GetTool(name) != nil {
+		return name
 	}
-	return name
+	return unknownTool
 }
 
 type callerKey struct{}

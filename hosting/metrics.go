@@ -108,6 +108,14 @@ func callRecordFrom(ctx context.Context) *callRecord {
 	return r
 }
 
+// answered reports whether a tool answered the call (ok or an isError
+// result): only a tool in the catalogue can.
+func (r *callRecord) answered() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.outcome == outcomeOK || r.outcome == outcomeToolError
+}
+
 // set records the call's end and outcome.
 func (r *callRecord) set(outcome string) {
 	r.mu.Lock()

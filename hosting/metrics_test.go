@@ -163,3 +163,21 @@ func TestRateLimitWaitMetrics(t *testing.T) {
 		t.Errorf("caller's hook saw %v, want 2s", chained)
 	}
 }
+
+func TestRegistryReturnsOneMetricPerSeries(t *testing.T) {
+	r := NewRegistry()
+	r.Counter("a_total", "x", "1").Inc()
+	r.Counter("a_total", "x", "1").Inc()
+	r.Counter("a_total", "x", "2").Inc()
+	r.Counter("b_total", "x", "1", "y", "2", "z", "3").Inc() // beyond the cache's key
+	r.Counter("b_total", "x", "1", "y", "2", "z", "3").Inc()
+	if got := r.Counter("a_total", "x", "1").Get(); got != 2 {
+		t.Errorf(`a_total{x="1"} = %d, want 2`, got)
+	}
+	if got := r.Counter("a_total", "x", "2").Get(); got != 1 {
+		t.Errorf(`a_total{x="2"} = %d, want 1`, got)
+	}
+	if got := r.Counter("b_total", "x", "1", "y", "2", "z", "3").Get(); got != 2 {
+		t.Errorf("b_total = %d, want 2", got)
+	}
+}

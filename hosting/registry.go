@@ -6,6 +6,7 @@ import (
 	"net/http"
 	runtimemetrics "runtime/metrics"
 	"strings"
+	"sync"
 
 	vm "github.com/VictoriaMetrics/metrics"
 )
@@ -20,6 +21,46 @@ import (
 // returns the same metric, so helpers can look series up per event.
 type Registry struct {
 	set *vm.Set
+
+	// mu guards the caches of series already asked for, keyed without
+	// formatting the series name, so an event costs a map look-up.
+	mu       sync.RWMutex
+	counters map[seriesKey]*vm.Counter
+	hists    map[seriesKey]*vm.PrometheusHistogram
+}
+
+// seriesKey names a series of up to two labels without building its text.
+type seriesKey struct {
+	name   string
+	labels [4]string
+}
+
+func keyOf(name string, labels []string) (seriesKey, bool) {
+	k := seriesKey{name: name}
+	if len(labels) > len(k.labels) {
+		return k, false
+	}
+	copy(k.labels[:], labels)
+	return k, true
+}
+
+// cached returns m[k], creating it with create on a miss.
+func cached[T any](r *Registry, m map[seriesKey]*T, name string, labels []string, create func(string) *T) *T {
+	k, ok := keyOf(name, labels)
+	if !ok {
+		return create(series(name, labels))
+	}
+	r.mu.RLock()
+	v := m[k]
+	r.mu.RUnlock()
+	if v != nil {
+		return v
+	}
+	v = create(series(name, labels)) // GetOrCreate: racing callers get the same
+	r.mu.Lock()
+	m[k] = v
+	r.mu.Unlock()
+	return v
 }
 
 // NewRegistry returns an empty registry; /metrics adds the go_* and
@@ -27,13 +68,14 @@ type Registry struct {
 func NewRegistry() *Registry {
 	// TYPE lines let Prometheus tell counters and histograms apart.
 	vm.ExposeMetadata(true)
-	return &Registry{set: vm.NewSet()}
+	return &Registry{set: vm.NewSet(), counters: map[seriesKey]*vm.Counter{},
+		hists: map[seriesKey]*vm.PrometheusHistogram{}}
 }
 
 // Counter returns the counter series name{labels}; labels are name, value
 // pairs, written in the order given.
 func (r *Registry) Counter(name string, labels ...string) *vm.Counter {
-	return r.set.GetOrCreateCounter(series(name, labels))
+	return cached(r, r.counters, name, labels, r.set.GetOrCreateCounter)
 }
 
 // FloatCounter is Counter for counters that grow by fractions (seconds).
@@ -44,7 +86,9 @@ func (r *Registry) FloatCounter(name string, labels ...string) *vm.FloatCounter 
 // Histogram returns the histogram series name{labels} with the given bucket
 // upper bounds (the first request for a series fixes them).
 func (r *Registry) Histogram(name string, buckets []float64, labels ...string) *vm.PrometheusHistogram {
-	return r.set.GetOrCreatePrometheusHistogramExt(series(name, labels), buckets)
+	return cached(r, r.hists, name, labels, func(s string) *vm.PrometheusHistogram {
+		return r.set.GetOrCreatePrometheusHistogramExt(s, buckets)
+	})
 }
 
 // GaugeFunc registers a gauge whose value f reports when /metrics is read.

@@ -140,13 +140,27 @@ func (s *srv) visible(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	if c == nil {
 		return list
 	}
-	out := list[:0:0]
-	for _, t := range list {
-		// Tools outside the inventory were added by the embedding program
-		// (server options) and carry no Klipy scope; inventory tools pass
-		// only when the caller's key allows their scope.
-		if e, ok := s.byName[t.Name]; !ok || e.scope == "" || c.Allows(e.scope) {
-			out = append(out, t)
+	// Tools outside the inventory were added by the embedding program
+	// (server options) and carry no Klipy scope; inventory tools pass only
+	// when the caller's key allows their scope.
+	pass := func(t *mcp.Tool) bool {
+		e, ok := s.byName[t.Name]
+		return !ok || e.scope == "" || c.Allows(e.scope)
+	}
+	// mcp-go filters every tools/call through here: when every tool
+	// passes, as it nearly always does, the list is returned uncopied.
+	i := 0
+	for i < len(list) && pass(&list[i]) {
+		i++
+	}
+	if i == len(list) {
+		return list
+	}
+	out := make([]mcp.Tool, i, len(list)-1)
+	copy(out, list[:i])
+	for j := i + 1; j < len(list); j++ {
+		if pass(&list[j]) {
+			out = append(out, list[j])
 		}
 	}
 	return out
