@@ -2,6 +2,7 @@ package klipy
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 )
 
@@ -29,6 +30,38 @@ func FuzzStringShortcuts(f *testing.F) {
 		}
 		if got != dec {
 			t.Errorf("plainString(%q) = %q, json.Unmarshal says %q", s, got, dec)
+		}
+	})
+}
+
+// FuzzObjectOf checks objectOf's one-pass split against json.Unmarshal into
+// a map of raw messages: the same members with the same values, or an
+// error for the same inputs.
+func FuzzObjectOf(f *testing.F) {
+	for _, s := range []string{`{}`, ` {"a":1} `, `{"a":"x\"}","b":[1,{"c":"]"}],"d":null,"e":true}`,
+		`{"a\u0062":1,"a":2,"a":3}`, "{\"k\xff\":1}", `[1]`, `null`, `{"a":}`, `{"a":{"b":{"c":[]}}} `, `{"n":-1.5e3}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, gotErr := objectOf(b)
+		var want map[string]json.RawMessage
+		wantErr := json.Unmarshal(b, &want)
+		if wantErr == nil && want == nil {
+			wantErr = errors.New("null")
+		}
+		if (gotErr != nil) != (wantErr != nil) {
+			t.Fatalf("objectOf(%q): error %v, json.Unmarshal: %v", b, gotErr, wantErr)
+		}
+		if gotErr != nil {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("objectOf(%q) has %d members, want %d", b, len(got), len(want))
+		}
+		for k, v := range want {
+			if string(got[k]) != string(v) {
+				t.Errorf("objectOf(%q)[%q] = %s, want %s", b, k, got[k], v)
+			}
 		}
 	})
 }

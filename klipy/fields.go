@@ -20,9 +20,13 @@ import (
 // fields is a JSON object being taken apart.
 type fields map[string]json.RawMessage
 
-// objectOf decodes b as a JSON object.
+// objectOf decodes b as a JSON object. Its values share b's memory (extra
+// copies those it keeps).
 func objectOf(b []byte) (fields, error) {
-	var m fields
+	if i := skipSpace(b, 0); i < len(b) && b[i] == '{' && json.Valid(b) {
+		return splitObject(b[i:]), nil
+	}
+	var m fields // not an object: Unmarshal says why
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
@@ -30,6 +34,83 @@ func objectOf(b []byte) (fields, error) {
 		return nil, errors.New("klipy: expected a JSON object, got null")
 	}
 	return m, nil
+}
+
+// splitObject splits a valid JSON object into its members in one pass,
+// as json.Unmarshal into a map of raw messages would (the last of
+// duplicate keys wins) without its second pass and copies.
+func splitObject(b []byte) fields {
+	m := fields{}
+	i := skipSpace(b, 1)
+	for i < len(b) && b[i] == '"' {
+		end, escaped := stringEnd(b, i)
+		key := string(b[i+1 : end-1])
+		if escaped || !utf8.ValidString(key) {
+			_ = json.Unmarshal(b[i:end], &key) // valid: only unescaping
+		}
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the colon
+		vend := valueEnd(b, i)
+		m[key] = b[i:vend:vend]
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return m
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string starting at b[i] and
+// whether it holds an escape.
+func stringEnd(b []byte, i int) (int, bool) {
+	escaped := false
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped
+		}
+	}
+	return len(b), escaped
+}
+
+// valueEnd returns the index just past the valid JSON value at b[i].
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		end, _ := stringEnd(b, i)
+		return end
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, _ := stringEnd(b, j)
+				j = end - 1 // the loop steps past the closing quote
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i // a number, true, false or null
+	for j < len(b) && !strings.ContainsRune(",}] \t\n\r", rune(b[j])) {
+		j++
+	}
+	return j
 }
 
 // take calls parse on the first of names present in m, and removes that
@@ -134,6 +215,9 @@ func (m fields) time(dst *Time, names ...string) {
 func (m fields) extra() map[string]json.RawMessage {
 	if len(m) == 0 {
 		return nil
+	}
+	for k, v := range m {
+		m[k] = bytes.Clone(v) // not the body's memory: a record outlives it
 	}
 	return m
 }
