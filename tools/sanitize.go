@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -162,10 +161,8 @@ func (sh shaper) shape(v any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var m any
-	if err := d.Decode(&m); err != nil {
+	m, err := decodeValue(b)
+	if err != nil {
 		return nil, err
 	}
 	return sh.walk("", m), nil
