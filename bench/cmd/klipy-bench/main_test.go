@@ -71,3 +71,44 @@ func TestVerdicts(t *testing.T) {
 		t.Error("a 429 passed")
 	}
 }
+
+func TestStrictFailsOnMissedOrSkipped(t *testing.T) {
+	for _, tc := range []struct {
+		status      bench.Status
+		lax, strict bool
+	}{
+		{bench.Pass, true, true},
+		{bench.Info, true, true},
+		{bench.Fail, true, false},
+		{bench.Skip, true, false},
+		{bench.Error, false, false},
+	} {
+		rows := []bench.Row{{Status: bench.Pass}, {Status: tc.status}}
+		if got := passed(rows, false); got != tc.lax {
+			t.Errorf("%s without -strict: passed = %v, want %v", tc.status, got, tc.lax)
+		}
+		if got := passed(rows, true); got != tc.strict {
+			t.Errorf("%s with -strict: passed = %v, want %v", tc.status, got, tc.strict)
+		}
+	}
+}
+
+func TestReadBackVerdicts(t *testing.T) {
+	people := &readBack{name: "search_people", records: 20, tokens: 2000}
+	interactions := &readBack{name: "search_interactions", records: 20, tokens: 2201}
+	get := &readBack{name: "get_person", records: 10, tokens: 1234}
+	bare := &readBack{name: "get_person without interactions", tokens: 134}
+	rows := readBackRows(people, interactions, get, bare)
+	want := []bench.Status{bench.Pass, bench.Fail, bench.Pass} // 100, 110.05, 110 per record
+	for i, r := range rows {
+		if r.Status != want[i] {
+			t.Errorf("%s: %s, want %s (%v)", r.Measure, r.Status, want[i], *r.Klipy)
+		}
+	}
+	if got := readBackRows(people, interactions, &readBack{name: "get_person"}, bare)[2].Status; got != bench.Fail {
+		t.Errorf("get_person without interactions to measure: %s, want FAIL", got)
+	}
+	if searchCacheRow(3, 0).Status != bench.Pass || searchCacheRow(3, 1).Status != bench.Fail {
+		t.Error("search cache: 0 requests must pass and 1 must fail")
+	}
+}

@@ -206,11 +206,7 @@ func report(ctx context.Context, cfg *config, rows []bench.Row, took time.Durati
 	table := bench.Markdown(rows)
 	fmt.Println()
 	fmt.Print(table)
-	ok := true
-	for _, r := range rows {
-		missed := r.Status == bench.Fail || r.Status == bench.Skip
-		ok = ok && r.Status != bench.Error && (!missed || !cfg.strict)
-	}
+	ok := passed(rows, cfg.strict)
 	if cfg.doc == "" {
 		return ok, nil
 	}
@@ -224,6 +220,18 @@ func report(ctx context.Context, cfg *config, rows []bench.Row, took time.Durati
 	}
 	b.WriteString(table)
 	return ok, bench.UpdateDoc(filepath.Join(cfg.root, cfg.doc), b.String())
+}
+
+// passed says whether the run succeeds: every measure was taken and, with
+// strict, every budget was met and no measure was skipped.
+func passed(rows []bench.Row, strict bool) bool {
+	for _, r := range rows {
+		missed := r.Status == bench.Fail || r.Status == bench.Skip
+		if r.Status == bench.Error || (strict && missed) {
+			return false
+		}
+	}
+	return true
 }
 
 // machine describes where the run happened.
