@@ -31,7 +31,8 @@ type Handler struct {
 	callers    *callers
 	metrics    *metrics
 	ready      *readiness
-	serverKey  *caller // nil without a server key
+	serverKey  *caller    // nil without a server key
+	oauth      *tokenAuth // nil without OAuth sign-in
 
 	closeOnce sync.Once
 	// onShutdown, when set (tests), runs when Serve starts shutting down.
@@ -64,6 +65,9 @@ func New(cfg Config) (*Handler, error) {
 	mux.HandleFunc("GET /healthz", serveHealth)
 	mux.HandleFunc("GET /readyz", h.ready.serve)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	if cfg.OAuth != nil {
+		h.initOAuth(mux, reg)
+	}
 	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
 }
@@ -148,7 +152,8 @@ type request struct {
 	tool   string // tools/call: the tool's name
 	modern bool   // 2026-07-28 era: no sessions
 	id     keyID
-	ownKey bool // the key came with the request (not the server key)
+	ownKey bool   // the key came with the request (not the server key)
+	grant  string // the OAuth grant when the key came from an access token
 	caller *caller
 }
 
@@ -258,6 +263,9 @@ func inspect(body []byte, header http.Header) (method, tool string, modern bool)
 // the server is loopback or sandbox; otherwise 401.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *request) bool {
 	if key := requestKey(r); key != "" {
+		if h.isToken(r, key) {
+			return h.authenticateToken(w, r, req, key)
+		}
 		req.id, req.ownKey = idOf(key), true
 		return h.lookupCaller(w, req, key)
 	}
@@ -266,7 +274,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 		return true
 	}
 	h.metrics.rejected.WithLabelValues("missing_key").Inc()
-	writeUnauthorized(w, false)
+	h.unauthorized(w, "", "")
 	return false
 }
 
@@ -312,7 +320,8 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 	case err == nil:
 	case errors.Is(err, errKeyRejected) && req.ownKey:
 		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
-		writeUnauthorized(w, true)
+		h.keyRejected(r, req)
+		h.unauthorized(w, "invalid_token", "the Klipy API rejected this key")
 		return false
 	default:
 		h.cfg.Logger.Debug("scope discovery failed; continuing without scopes", "err", err)
@@ -349,7 +358,13 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	if req.body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(req.body))
 	}
-	h.streamable.ServeHTTP(w, r)
+	if req.grant != "" {
+		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
+		h.streamable.ServeHTTP(tw, r)
+		tw.after()
+	} else {
+		h.streamable.ServeHTTP(w, r)
+	}
 	w.end()
 	if rec != nil {
 		h.metrics.observe(h.toolLabel(req.tool), rec)

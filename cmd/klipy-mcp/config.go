@@ -40,6 +40,9 @@ type config struct {
 	Public         bool
 	AllowedOrigins []string
 	RedisURL       string
+	OAuth          bool
+	PublicURL      string
+	OAuthSecret    string
 
 	JSON   bool
 	Readme string
@@ -74,6 +77,9 @@ func loadConfig(fv flagValues) (*config, error) {
 		Public:         p.bool("public"),
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
+		OAuth:          p.bool("oauth"),
+		PublicURL:      strings.TrimSpace(v["public-url"]),
+		OAuthSecret:    v["oauth-secret"],
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
