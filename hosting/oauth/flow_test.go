@@ -284,4 +284,3 @@ func TestTamperedToken(t *testing.T) {
 		}
 	}
 }
-

@@ -110,7 +110,9 @@ func (e *env) register(redirects ...string) string {
 	if status != http.StatusCreated {
 		e.t.Fatalf("register: %d %s", status, body)
 	}
-	var r struct{ ClientID string `json:"client_id"` }
+	var r struct {
+		ClientID string `json:"client_id"`
+	}
 	_ = json.Unmarshal([]byte(body), &r)
 	return r.ClientID
 }
