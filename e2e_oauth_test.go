@@ -1,0 +1,319 @@
+package klipymcp_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"golang.org/x/oauth2"
+)
+
+// oauthSecret is the --oauth-secret of the end-to-end servers (32 bytes).
+const oauthSecret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+
+// startOAuth starts `klipy-mcp http --oauth` against the fake at base.
+func startOAuth(t *testing.T, base string, extra ...string) *server {
+	t.Helper()
+	return startHosted(t, base, append([]string{"--oauth", "--oauth-secret", oauthSecret}, extra...)...)
+}
+
+// discovered is what a client learns from the 401 and the metadata.
+type discovered struct {
+	resource string
+	as       struct {
+		Issuer                string `json:"issuer"`
+		AuthorizationEndpoint string `json:"authorization_endpoint"`
+		TokenEndpoint         string `json:"token_endpoint"`
+		RegistrationEndpoint  string `json:"registration_endpoint"`
+		RevocationEndpoint    string `json:"revocation_endpoint"`
+	}
+}
+
+var resourceMetadataRE = regexp.MustCompile(`resource_metadata="([^"]+)"`)
+
+// discover follows the MCP authorization spec from an unauthenticated
+// request: 401 → protected-resource metadata → authorization-server
+// metadata.
+func discover(t *testing.T, mcpURL string) discovered {
+	t.Helper()
+	resp, _ := post(t, mcpURL, nil, []byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}`))
+	m := resourceMetadataRE.FindStringSubmatch(resp.Header.Get("WWW-Authenticate"))
+	if resp.StatusCode != 401 || m == nil {
+		t.Fatalf("unauthenticated initialize: %d %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+	var prm struct {
+		Resource             string   `json:"resource"`
+		AuthorizationServers []string `json:"authorization_servers"`
+	}
+	getDoc(t, m[1], &prm)
+	if prm.Resource != mcpURL || len(prm.AuthorizationServers) != 1 {
+		t.Fatalf("protected-resource metadata: %+v", prm)
+	}
+	var d discovered
+	d.resource = prm.Resource
+	getDoc(t, prm.AuthorizationServers[0]+"/.well-known/oauth-authorization-server", &d.as)
+	return d
+}
+
+func getDoc(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %v", u, resp.StatusCode, err)
+	}
+}
+
+// oauthClient is a registered client with a loopback redirect that
+// captures the authorization response.
+type oauthClient struct {
+	cfg      *oauth2.Config
+	d        discovered
+	verifier string
+	got      chan url.Values
+}
+
+func newOAuthClient(t *testing.T, d discovered) *oauthClient {
+	t.Helper()
+	c := &oauthClient{d: d, verifier: oauth2.GenerateVerifier(), got: make(chan url.Values, 1)}
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case c.got <- r.URL.Query():
+		default:
+		}
+		_, _ = w.Write([]byte("<!doctype html><title>Done</title><p>Signed in. You can close this window.</p>"))
+	}))
+	t.Cleanup(cb.Close)
+	redirect := cb.URL + "/callback"
+	body, _ := json.Marshal(map[string]any{"client_name": "E2E Assistant", "redirect_uris": []string{redirect},
+		"token_endpoint_auth_method": "none", "grant_types": []string{"authorization_code", "refresh_token"}})
+	resp, err := http.Post(d.as.RegistrationEndpoint, "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("register: %d %v", resp.StatusCode, err)
+	}
+	c.cfg = &oauth2.Config{ClientID: reg.ClientID, RedirectURL: redirect,
+		Endpoint: oauth2.Endpoint{AuthURL: d.as.AuthorizationEndpoint, TokenURL: d.as.TokenEndpoint, AuthStyle: oauth2.AuthStyleInParams}}
+	return c
+}
+
+func (c *oauthClient) authURL() string {
+	return c.cfg.AuthCodeURL("e2e-state", oauth2.S256ChallengeOption(c.verifier), oauth2.SetAuthURLParam("resource", c.d.resource))
+}
+
+// exchange waits for the redirect and redeems its code.
+func (c *oauthClient) exchange(t *testing.T) *oauth2.Token {
+	t.Helper()
+	var q url.Values
+	select {
+	case q = <-c.got:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sign-in never returned to the client")
+	}
+	if q.Get("state") != "e2e-state" || q.Get("code") == "" {
+		t.Fatalf("authorization response: error=%q state=%q", q.Get("error"), q.Get("state"))
+	}
+	tok, err := c.cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption(c.verifier), oauth2.SetAuthURLParam("resource", c.d.resource))
+	if err != nil {
+		t.Fatalf("token exchange: %v", err)
+	}
+	return tok
+}
+
+// browser starts headless Chromium, skipping when it is not installed.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		p, err := exec.LookPath("chromium")
+		if err != nil {
+			t.Skip("chromium is not installed (Debian: apt-get install chromium); the sign-in page needs a real browser")
+		}
+		path = p
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("headless", true), chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(900, 760))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// TestOAuthSignInEndToEnd runs the whole hosted sign-in against the
+// binary: discovery, registration, the sign-in page in headless Chromium
+// (a wrong key first, then the right one, then Allow), the token, tool
+// calls through the go-sdk client, refresh and revocation.
+func TestOAuthSignInEndToEnd(t *testing.T) {
+	ctx := browser(t)
+	fake := hostedFake()
+	s := startOAuth(t, fakeAPI(t, fake))
+	d := discover(t, s.url)
+	c := newOAuthClient(t, d)
+
+	step := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("driving the sign-in page: %v", err)
+		}
+	}
+	text := func(sel chromedp.CSS) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return v
+	}
+	step(chromedp.Navigate(c.authURL()), chromedp.WaitVisible(chromedp.ID("api_key")), screenshot("key"))
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || title != "Sign in with your Klipy API key" {
+		t.Errorf("title %q, %v", title, err)
+	}
+	step(chromedp.SendKeys(chromedp.ID("api_key"), "klipy_api_not_a_real_key"), chromedp.Submit(chromedp.ID("api_key")),
+		chromedp.WaitVisible(chromedp.CSS("[role=alert]")), screenshot("wrong-key"))
+	if got := text("[role=alert]"); !strings.Contains(got, "Klipy did not accept this API key") {
+		t.Errorf("wrong key: %q", got)
+	}
+	step(chromedp.SendKeys(chromedp.ID("api_key"), klipytest.SandboxKey), chromedp.Submit(chromedp.ID("api_key")),
+		chromedp.WaitVisible(chromedp.CSS("button[value=approve]")), screenshot("consent"))
+	if got := text("main"); !strings.Contains(got, "E2E Assistant (127.0.0.1) wants to read and write your Klipy CRM") {
+		t.Errorf("consent page:\n%s", got)
+	}
+	step(chromedp.Click(chromedp.CSS("button[value=approve]")))
+	tok := c.exchange(t)
+
+	hc := c.cfg.Client(t.Context(), tok)
+	cs := connectWith(t, s.url, hc)
+	list, err := cs.ListTools(t.Context(), nil)
+	if err != nil || len(list.Tools) != 14 {
+		t.Fatalf("tools/list with the token: %v, %d tools", err, len(list.Tools))
+	}
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "search_people", Arguments: map[string]any{"query": "jordan"}})
+	if err != nil || res.IsError {
+		t.Fatalf("search_people with the token: %v %+v", err, res)
+	}
+
+	// Refresh: a new pair; the new access token works.
+	expired := *tok
+	expired.Expiry = time.Now().Add(-time.Minute)
+	fresh, err := c.cfg.TokenSource(t.Context(), &expired).Token()
+	if err != nil || fresh.AccessToken == tok.AccessToken || fresh.RefreshToken == tok.RefreshToken {
+		t.Fatalf("refresh: %v", err)
+	}
+	if code := statusWith(t, s.url, fresh.AccessToken); code != 200 {
+		t.Errorf("refreshed token: %d", code)
+	}
+	// Revocation ends both tokens.
+	resp, err := http.PostForm(d.as.RevocationEndpoint, url.Values{"token": {fresh.RefreshToken}, "client_id": {c.cfg.ClientID}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("revoke: %v", err)
+	}
+	resp.Body.Close()
+	if code := statusWith(t, s.url, fresh.AccessToken); code != 401 {
+		t.Errorf("revoked token: %d, want 401", code)
+	}
+	assertNoKey(t, "server logs", s.stderr.String(), klipytest.SandboxKey)
+	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, fresh.AccessToken, fresh.RefreshToken} {
+		if strings.Contains(s.stderr.String(), secret) {
+			t.Error("a token appears in the server's logs")
+		}
+	}
+}
+
+// TestOAuthDenied: Deny on the page sends access_denied to the client.
+func TestOAuthDenied(t *testing.T) {
+	ctx := browser(t)
+	s := startOAuth(t, fakeAPI(t, hostedFake()))
+	c := newOAuthClient(t, discover(t, s.url))
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(c.authURL()),
+		chromedp.SendKeys(chromedp.ID("api_key"), klipytest.SandboxKey),
+		chromedp.Submit(chromedp.ID("api_key")),
+		chromedp.WaitVisible(chromedp.CSS("button[value=deny]")),
+		chromedp.Click(chromedp.CSS("button[value=deny]")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case q := <-c.got:
+		if q.Get("error") != "access_denied" || q.Get("state") != "e2e-state" || q.Get("code") != "" {
+			t.Errorf("deny: %v", q)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no redirect after Deny")
+	}
+}
+
+// screenshot saves the page, light and dark, into $KLIPY_SCREENSHOTS when
+// set (docs/ keeps them: KLIPY_SCREENSHOTS=$PWD/docs/img go test -run
+// TestOAuthSignInEndToEnd .).
+func screenshot(name string) chromedp.Action[chromedp.Void] {
+	dir := os.Getenv("KLIPY_SCREENSHOTS")
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if dir == "" {
+			return chromedp.Void{}, nil
+		}
+		for _, scheme := range []string{"light", "dark"} {
+			if _, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+				return chromedp.Void{}, err
+			}
+			png, err := chromedp.FullScreenshot(100)(ctx, t)
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			if err := os.WriteFile(filepath.Join(dir, "signin-"+name+"-"+scheme+".png"), png, 0o644); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return chromedp.Void{}, err
+	}
+}
+
+// connectWith connects the go-sdk client through hc (which adds the token).
+func connectWith(t *testing.T, url string, hc *http.Client) *mcp.ClientSession {
+	t.Helper()
+	client := mcp.NewClient(&mcp.Implementation{Name: "e2e-go-sdk", Version: "1.0"}, nil)
+	cs, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+// statusWith returns the HTTP status of an initialize sent with token.
+func statusWith(t *testing.T, url, token string) int {
+	t.Helper()
+	resp, _ := post(t, url, map[string]string{"Authorization": "Bearer " + token},
+		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}`))
+	return resp.StatusCode
+}
