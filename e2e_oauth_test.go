@@ -3,7 +3,9 @@ package klipymcp_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 )
 
@@ -316,4 +319,150 @@ func statusWith(t *testing.T, url, token string) int {
 	resp, _ := post(t, url, map[string]string{"Authorization": "Bearer " + token},
 		[]byte(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}`))
 	return resp.StatusCode
+}
+
+// redisServer starts a private redis-server for the test, or skips when
+// none is installed (CI installs it).
+func redisServer(t *testing.T) string {
+	t.Helper()
+	if u := os.Getenv("KLIPY_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	opts := &redis.Options{Network: "unix", Addr: sock, MaxRetries: 50,
+		MinRetryBackoff: 10 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatalf("redis-server did not come up: %v", err)
+	}
+	return "unix://" + sock
+}
+
+// Two replicas sharing Redis: a token issued by one works on the other,
+// and a revocation on one is seen by the other.
+func TestOAuthReplicasShareRedis(t *testing.T) {
+	t.Parallel()
+	rurl := redisServer(t)
+	base := fakeAPI(t, hostedFake())
+	a := startOAuth(t, base, "--redis-url", rurl, "--public-url", "https://mcp.example.test")
+	b := startOAuth(t, base, "--redis-url", rurl, "--public-url", "https://mcp.example.test")
+	baseA := strings.TrimSuffix(a.url, "/mcp")
+	tok := formSignIn(t, baseA, klipytest.SandboxKey)
+	if code := statusWith(t, b.url, tok["access_token"]); code != 200 {
+		t.Fatalf("replica B with A's token: %d", code)
+	}
+	// Refresh on B, use on A.
+	resp, err := http.PostForm(strings.TrimSuffix(b.url, "/mcp")+"/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok["refresh_token"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh map[string]string
+	_ = json.NewDecoder(resp.Body).Decode(&fresh)
+	resp.Body.Close()
+	if code := statusWith(t, a.url, fresh["access_token"]); code != 200 {
+		t.Fatalf("replica A with B's refreshed token: %d", code)
+	}
+	resp, err = http.PostForm(baseA+"/revoke", url.Values{"token": {fresh["access_token"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := statusWith(t, b.url, fresh["access_token"]); code != 401 {
+		t.Errorf("replica B after revocation on A: %d, want 401", code)
+	}
+}
+
+var hiddenFieldRE = regexp.MustCompile(`name="(request|csrf)" value="([^"]*)"`)
+
+// formSignIn runs the flow with plain HTTP form posts (the page is the
+// browser tests' business) and returns the token response.
+func formSignIn(t *testing.T, base, key string) map[string]string {
+	t.Helper()
+	const cb = "http://127.0.0.1:9/callback"
+	resp, err := http.Post(base+"/register", "application/json", strings.NewReader(`{"client_name":"Replica test","redirect_uris":["`+cb+`"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reg map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&reg)
+	resp.Body.Close()
+	client, _ := reg["client_id"].(string)
+	verifier := oauth2.GenerateVerifier()
+	q := url.Values{"response_type": {"code"}, "client_id": {client}, "redirect_uri": {cb}, "state": {"x"},
+		"code_challenge": {oauth2.S256ChallengeFromVerifier(verifier)}, "code_challenge_method": {"S256"},
+		"resource": {"https://mcp.example.test/mcp"}}
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	fields := func(resp *http.Response, err error) (url.Values, string) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		v := url.Values{}
+		for _, m := range hiddenFieldRE.FindAllStringSubmatch(string(body), -1) {
+			v.Set(m[1], m[2])
+		}
+		return v, resp.Header.Get("Location")
+	}
+	f, _ := fields(hc.Get(base + "/authorize?" + q.Encode()))
+	f.Set("api_key", key)
+	f, _ = fields(hc.PostForm(base+"/authorize", f))
+	f.Set("decision", "approve")
+	_, loc := fields(hc.PostForm(base+"/authorize", f))
+	u, _ := url.Parse(loc)
+	resp, err = http.PostForm(base+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {u.Query().Get("code")},
+		"client_id": {client}, "redirect_uri": {cb}, "code_verifier": {verifier}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]string{}
+	var raw map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&raw)
+	for k, v := range raw {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	if out["access_token"] == "" {
+		t.Fatalf("no token: %d %v", resp.StatusCode, raw["error"])
+	}
+	return out
+}
+
+// --oauth without a usable secret fails at start-up with one line that
+// never repeats the value.
+func TestOAuthNeedsASecret(t *testing.T) {
+	t.Parallel()
+	for name, env := range map[string][]string{
+		"missing":   nil,
+		"malformed": {"KLIPY_OAUTH_SECRET=not-base64-secret-value!!"},
+		"short":     {"KLIPY_OAUTH_SECRET=c2hvcnQtc2VjcmV0LXZhbHVl"},
+	} {
+		r := runBinary(t, env, "http", "--oauth", "--addr", "127.0.0.1:0")
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, "--oauth-secret") ||
+			strings.Contains(r.stderr, "not-base64-secret-value") || strings.Contains(r.stderr, "c2hvcnQtc2VjcmV0LXZhbHVl") {
+			t.Errorf("%s: exit %d, stderr:\n%s", name, r.code, r.stderr)
+		}
+	}
+	r := runBinary(t, []string{"KLIPY_OAUTH_SECRET=" + oauthSecret}, "http", "--oauth", "--public", "--addr", "0.0.0.0:0")
+	if r.code != 2 || !strings.Contains(r.stderr, "--public-url") {
+		t.Errorf("public listener without --public-url: exit %d, %s", r.code, r.stderr)
+	}
 }

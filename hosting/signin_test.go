@@ -44,7 +44,9 @@ func signInToken(t *testing.T, base, key string) (at, rt string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reg struct{ ClientID string `json:"client_id"` }
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
 	_ = json.NewDecoder(resp.Body).Decode(&reg)
 	resp.Body.Close()
 	verifier := strings.Repeat("v", 50)
