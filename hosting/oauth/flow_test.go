@@ -284,3 +284,20 @@ func TestTamperedToken(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a client calls itself is shown as text, never as markup.
+func TestClientNameIsEscaped(t *testing.T) {
+	e := newEnv(t)
+	status, body := e.postJSON(PathRegister, map[string]any{"client_name": `<img src=x onerror=alert(1)>"Evil"`, "redirect_uris": []string{redirect}})
+	if status != http.StatusCreated {
+		t.Fatal(status, body)
+	}
+	var r struct {
+		ClientID string `json:"client_id"`
+	}
+	_ = json.Unmarshal([]byte(body), &r)
+	p := e.get(e.browser(), e.authQuery(r.ClientID, redirect))
+	if strings.Contains(p.body, "<img") || !strings.Contains(p.body, "&lt;img src=x onerror=alert(1)&gt;&#34;Evil&#34; (claude.ai)") {
+		t.Errorf("the client name is not escaped:\n%s", p.body)
+	}
+}
