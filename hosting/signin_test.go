@@ -21,7 +21,7 @@ import (
 const testPublicURL = "https://mcp.example.test"
 
 // oauthHost runs a host with OAuth sign-in whose keys are checked against up.
-func oauthHost(t *testing.T, up *upstream) (h *Handler, mcpURL, base string, reg *prometheus.Registry) {
+func oauthHost(t testing.TB, up *upstream, rateLimit ...int) (h *Handler, mcpURL, base string, reg *prometheus.Registry) {
 	t.Helper()
 	srv, err := oauth.New(oauth.Config{PublicURL: testPublicURL, Secret: bytes.Repeat([]byte{1}, oauth.SecretSize),
 		Verify: oauth.KlipyVerifier(klipy.Options{BaseURL: up.url}), Logger: testLogger()})
@@ -29,7 +29,11 @@ func oauthHost(t *testing.T, up *upstream) (h *Handler, mcpURL, base string, reg
 		t.Fatal(err)
 	}
 	reg = prometheus.NewRegistry()
-	h, mcpURL = host(t, up, Config{OAuth: srv, Registry: reg})
+	cfg := Config{OAuth: srv, Registry: reg}
+	if len(rateLimit) > 0 {
+		cfg.Klipy.RateLimit, cfg.Klipy.OrgLimit = rateLimit[0], rateLimit[0]
+	}
+	h, mcpURL = host(t, up, cfg)
 	return h, mcpURL, strings.TrimSuffix(mcpURL, "/mcp"), reg
 }
 
@@ -37,7 +41,7 @@ var hiddenRE = regexp.MustCompile(`name="(request|csrf)" value="([^"]*)"`)
 
 // signInToken runs registration, the sign-in page and the token request
 // over HTTP and returns the access and refresh tokens for key.
-func signInToken(t *testing.T, base, key string) (at, rt string) {
+func signInToken(t testing.TB, base, key string) (at, rt string) {
 	t.Helper()
 	const cb = "http://127.0.0.1:9/cb"
 	resp, err := http.Post(base+"/register", "application/json", strings.NewReader(`{"client_name":"Test","redirect_uris":["`+cb+`"]}`))

@@ -46,7 +46,7 @@ func (c *clock) add(d time.Duration) {
 // env is an authorization server on a real HTTP listener, checking keys
 // against the fake Klipy API, with its logs captured.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	ts    *httptest.Server
 	fake  *klipytest.Server
@@ -65,7 +65,7 @@ type syncBuf struct {
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func newEnv(t *testing.T, mod ...func(*env, *Config)) *env {
+func newEnv(t testing.TB, mod ...func(*env, *Config)) *env {
 	t.Helper()
 	e := &env{t: t, fake: klipytest.New(klipytest.Options{}), clock: &clock{t: time.Unix(1_800_000_000, 0)},
 		logs: &syncBuf{}, evts: map[string]int{}}
