@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
@@ -217,7 +218,7 @@ func TestOAuthSignInEndToEnd(t *testing.T) {
 	hc := c.cfg.Client(t.Context(), tok)
 	cs := connectWith(t, s.url, hc)
 	list, err := cs.ListTools(t.Context(), nil)
-	if err != nil || len(list.Tools) != 14 {
+	if err != nil || len(list.Tools) != len(tools.ToolNames()) {
 		t.Fatalf("tools/list with the token: %v, %d tools", err, len(list.Tools))
 	}
 	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "search_people", Arguments: map[string]any{"query": "jordan"}})

@@ -6,14 +6,15 @@
 //   node oauth-clients.mjs mcp-remote URL PROXY   mcp-remote (PROXY: its dist/proxy.js) over stdio
 //   node oauth-clients.mjs browser AUTH_URL       a stand-in browser (mcp-remote's $BROWSER)
 //
-// Each client lists the tools (14 for the sandbox key) and calls one.
+// Each client lists the tools (the whole catalogue for the sandbox key;
+// $KLIPY_WANT_TOOLS) and calls one.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 
 const KEY = process.env.KLIPY_SIGNIN_KEY || "klipy_api_sandbox";
-const WANT_TOOLS = 14;
+const WANT_TOOLS = Number(process.env.KLIPY_WANT_TOOLS || 14); // the full catalogue for the sandbox key
 
 const fail = (msg) => {
   console.error("FAIL: " + msg);

@@ -40,6 +40,9 @@ oauth_clients() {
 	trap stop_services EXIT
 	start_oauth_server || return 1
 	local browser=$CI_WORK/oauth-browser
+	KLIPY_WANT_TOOLS=$("$BIN/klipy-mcp" tools --json --sandbox | grep -c '"inputSchema"') || return 1
+	export KLIPY_WANT_TOOLS
+	echo "the sandbox key should see $KLIPY_WANT_TOOLS tools"
 	printf '#!/bin/sh\nexec "%s" "%s" browser "$1" >>"%s" 2>&1\n' "$NODE" "$CI_DIR/oauth-clients.mjs" "$CI_WORK/logs/oauth-browser.log" >"$browser"
 	chmod +x "$browser"
 	echo "--- TypeScript SDK ($("$NODE" -p 'require("./.ci/node_modules/@modelcontextprotocol/sdk/package.json").version'))"

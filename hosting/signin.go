@@ -10,7 +10,6 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // keyPrefix starts every Klipy API key. With OAuth on, any other bearer
@@ -23,7 +22,6 @@ const keyPrefix = "klipy_api_"
 type tokenAuth struct {
 	srv     *oauth.Server
 	callers *callers // clients of keys reached through a token
-	events  *prometheus.CounterVec
 	// keys holds, per key reached through a token, whether Klipy answered
 	// 401 to it. Entries exist only for keys that signed in successfully.
 	keys sync.Map // keyID → *atomic.Bool
@@ -31,14 +29,9 @@ type tokenAuth struct {
 
 // initOAuth mounts the authorization server's endpoints and prepares token
 // resolution.
-func (h *Handler) initOAuth(mux *http.ServeMux, reg prometheus.Registerer) {
-	h.oauth = &tokenAuth{srv: h.cfg.OAuth,
-		events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "klipy_mcp_oauth_events_total",
-			Help: "OAuth sign-in and token events (signin_started, signin_completed, signin_denied, token_issued, token_refreshed, token_revoked, token_invalid, …).",
-		}, []string{"event"})}
-	reg.MustRegister(h.oauth.events)
-	h.cfg.OAuth.SetObserver(func(ev string) { h.oauth.events.WithLabelValues(ev).Inc() })
+func (h *Handler) initOAuth(mux *http.ServeMux) {
+	h.oauth = &tokenAuth{srv: h.cfg.OAuth}
+	h.cfg.OAuth.SetObserver(h.metrics.oauthEvent)
 	h.oauth.callers = newCallers(h.cfg.ClientCacheSize, h.cfg.ClientIdleTTL, h.cfg.now, h.newTokenClient)
 	h.cfg.OAuth.Routes(mux)
 }
@@ -72,7 +65,7 @@ func (h *Handler) authenticateToken(w http.ResponseWriter, r *http.Request, req 
 	key, grant, err := h.oauth.srv.Resolve(r.Context(), token)
 	switch {
 	case errors.Is(err, oauth.ErrInvalidToken):
-		h.metrics.rejected.WithLabelValues("invalid_token").Inc()
+		h.metrics.rejected("invalid_token")
 		h.unauthorized(w, "invalid_token", "the access token is invalid, expired or revoked; sign in again")
 		return false
 	case err != nil:
@@ -153,7 +146,7 @@ func (t *tokenWriter) decide() {
 	t.decided = true
 	if t.h.rejectedUpstream(t.req) {
 		t.h.keyRejected(t.r, t.req)
-		t.h.metrics.rejected.WithLabelValues("invalid_key").Inc()
+		t.h.metrics.rejected("invalid_key")
 		t.refused = true
 		t.responseWriter.Header().Del("Content-Type")
 		t.h.unauthorized(t.responseWriter, "invalid_token", "Klipy no longer accepts the API key behind this sign-in; sign in again")
@@ -189,4 +182,10 @@ func (t *tokenWriter) after() {
 	if t.h.rejectedUpstream(t.req) {
 		t.h.keyRejected(t.r, t.req)
 	}
+}
+
+// oauthEvent counts one sign-in or token event (the oauth.Event values, a
+// fixed set, so callers cannot grow the label set).
+func (m *metrics) oauthEvent(event string) {
+	m.reg.Counter("klipy_mcp_oauth_events_total", "event", event).Inc()
 }

@@ -19,7 +19,7 @@ import (
 //	go test ./hosting -run '^$' -bench ToolCallCredential -benchtime 3s -count 5
 func BenchmarkToolCallCredential(b *testing.B) {
 	up := fastUpstream(b)
-	_, url, base, _ := oauthHost(b, up, 1<<30)
+	_, url, base := oauthHost(b, up, 1<<30)
 	at, _ := signInToken(b, base, keyAll)
 	body := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_workspace","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}`
 	for _, c := range []struct{ name, cred string }{{"token", at}, {"key", keyAll}, {"token-again", at}, {"key-again", keyAll}} {

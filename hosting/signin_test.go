@@ -15,26 +15,24 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 const testPublicURL = "https://mcp.example.test"
 
 // oauthHost runs a host with OAuth sign-in whose keys are checked against up.
-func oauthHost(t testing.TB, up *upstream, rateLimit ...int) (h *Handler, mcpURL, base string, reg *prometheus.Registry) {
+func oauthHost(t testing.TB, up *upstream, rateLimit ...int) (h *Handler, mcpURL, base string) {
 	t.Helper()
 	srv, err := oauth.New(oauth.Config{PublicURL: testPublicURL, Secret: bytes.Repeat([]byte{1}, oauth.SecretSize),
 		Verify: oauth.KlipyVerifier(klipy.Options{BaseURL: up.url}), Logger: testLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg = prometheus.NewRegistry()
-	cfg := Config{OAuth: srv, Registry: reg}
+	cfg := Config{OAuth: srv}
 	if len(rateLimit) > 0 {
 		cfg.Klipy.RateLimit, cfg.Klipy.OrgLimit = rateLimit[0], rateLimit[0]
 	}
 	h, mcpURL = host(t, up, cfg)
-	return h, mcpURL, strings.TrimSuffix(mcpURL, "/mcp"), reg
+	return h, mcpURL, strings.TrimSuffix(mcpURL, "/mcp")
 }
 
 var hiddenRE = regexp.MustCompile(`name="(request|csrf)" value="([^"]*)"`)
@@ -99,7 +97,7 @@ func signInToken(t testing.TB, base, key string) (at, rt string) {
 
 func TestOAuthChallengeOn401(t *testing.T) {
 	up := newUpstream(t)
-	_, url, _, _ := oauthHost(t, up)
+	_, url, _ := oauthHost(t, up)
 	want := `Bearer resource_metadata="` + testPublicURL + `/.well-known/oauth-protected-resource/mcp"`
 	resp, _ := post(t, url, initializeBody, nil)
 	if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != want {
@@ -126,7 +124,7 @@ func TestOAuthChallengeOn401(t *testing.T) {
 // filtering; a raw key keeps working beside it.
 func TestOAuthTokenActsAsItsKey(t *testing.T) {
 	up := newUpstream(t)
-	_, url, base, _ := oauthHost(t, up)
+	_, url, base := oauthHost(t, up)
 	at, _ := signInToken(t, base, keyPeople)
 	for _, era := range eras {
 		c := connect(t, url, era, bearer(at))
@@ -161,7 +159,7 @@ func contains(s []string, v string) bool {
 // gets 401 invalid_token and the grant ends: the client must sign in again.
 func TestOAuthKeyRevokedUpstream(t *testing.T) {
 	up := newUpstream(t)
-	_, url, base, reg := oauthHost(t, up)
+	_, url, base := oauthHost(t, up)
 	at, rt := signInToken(t, base, keyAll)
 	body := `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_workspace","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}`
 	hdr := map[string]string{"Authorization": "Bearer " + at, "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "get_workspace"}
@@ -184,28 +182,14 @@ func TestOAuthKeyRevokedUpstream(t *testing.T) {
 	if r.StatusCode != 400 {
 		t.Errorf("refresh after the grant was dropped: %d, want 400 invalid_grant", r.StatusCode)
 	}
-	if n := eventCount(t, reg, "klipy_mcp_oauth_events_total", "grant_dropped"); n != 1 {
-		t.Errorf("grant_dropped = %v, want 1", n)
-	}
-}
-
-func eventCount(t *testing.T, reg *prometheus.Registry, name, event string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "event" && l.GetValue() == event {
-					return m.GetCounter().GetValue()
-				}
-			}
+	metrics := scrape(t, base+"/metrics")
+	for _, want := range []string{`klipy_mcp_oauth_events_total{event="grant_dropped"} 1`, `klipy_mcp_oauth_events_total{event="token_issued"} 1`,
+		`klipy_mcp_oauth_events_total{event="signin_completed"} 1`, `klipy_mcp_http_rejected_total{reason="invalid_token"} 1`} {
+		if !strings.Contains(metrics, "\n"+want+"\n") {
+			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	return 0
+	if strings.Contains(metrics, at) || strings.Contains(metrics, keyAll) {
+		t.Error("/metrics contains a token or a key")
+	}
 }
