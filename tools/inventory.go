@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/schema"
@@ -77,12 +78,17 @@ func defs() []def {
 var (
 	inventoryOnce sync.Once
 	inventory     []entry
+	inputs        map[string]*jsonschema.Schema // tool name → compiled input schema
 	inventoryErr  error
 )
 
-// allEntries builds every tool once per process from the embedded schemas.
+// allEntries builds every tool once per process from the embedded schemas,
+// and compiles their input schemas for argument validation.
 func allEntries() ([]entry, error) {
 	inventoryOnce.Do(func() {
+		if inputs, inventoryErr = compileInputs(ToolNames()); inventoryErr != nil {
+			return
+		}
 		for _, d := range defs() {
 			t, err := newTool(d)
 			if err != nil {
@@ -93,6 +99,18 @@ func allEntries() ([]entry, error) {
 		}
 	})
 	return inventory, inventoryErr
+}
+
+// inputSchema returns tool's compiled input schema.
+func inputSchema(tool string) (*jsonschema.Schema, error) {
+	if _, err := allEntries(); err != nil {
+		return nil, err
+	}
+	sch, ok := inputs[tool]
+	if !ok {
+		return nil, fmt.Errorf("no input schema for tool %q", tool)
+	}
+	return sch, nil
 }
 
 // newTool is the one constructor of every tool: schemas come from the
