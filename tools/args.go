@@ -23,34 +23,32 @@ func invalidArg(name, rule string, args ...any) *argError {
 	return &argError{msg: fmt.Sprintf("Invalid argument %q: %s.", name, fmt.Sprintf(rule, args...))}
 }
 
-// compileInputs compiles the published input schema of each tool, once, for
-// argument validation. Formats are asserted with the checks the messages
-// describe (an empty string is "not given" and passes).
-func compileInputs(tools []string) (map[string]*jsonschema.Schema, error) {
+// compileInput compiles tool's published input schema for argument
+// validation. Formats are asserted with the checks the messages describe
+// (an empty string is "not given" and passes).
+func compileInput(tool string) (*jsonschema.Schema, error) {
+	raw, err := schema.Input(tool)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("input schema of %s: %w", tool, err)
+	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	c.RegisterFormat(&jsonschema.Format{Name: "email", Validate: stringFormat(validEmail)})
 	c.RegisterFormat(&jsonschema.Format{Name: "date-time", Validate: stringFormat(validTime)})
 	c.RegisterFormat(&jsonschema.Format{Name: "uri", Validate: stringFormat(validURL)})
-	out := make(map[string]*jsonschema.Schema, len(tools))
-	for _, t := range tools {
-		raw, err := schema.Input(t)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("input schema of %s: %w", t, err)
-		}
-		loc := "mem:///" + schema.FileName(t, "input")
-		if err := c.AddResource(loc, doc); err != nil {
-			return nil, fmt.Errorf("input schema of %s: %w", t, err)
-		}
-		if out[t], err = c.Compile(loc); err != nil {
-			return nil, fmt.Errorf("input schema of %s: %w", t, err)
-		}
+	loc := "mem:///" + schema.FileName(tool, "input")
+	if err := c.AddResource(loc, doc); err != nil {
+		return nil, fmt.Errorf("input schema of %s: %w", tool, err)
 	}
-	return out, nil
+	sch, err := c.Compile(loc)
+	if err != nil {
+		return nil, fmt.Errorf("input schema of %s: %w", tool, err)
+	}
+	return sch, nil
 }
 
 func stringFormat(valid func(string) bool) func(any) error {
