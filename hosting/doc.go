@@ -11,6 +11,11 @@
 //   - /readyz: 200 when the Klipy API answers the server key's authenticate
 //     (cached for ReadyCacheTTL); always 200 without a server key.
 //   - /metrics: Prometheus, from the handler's own registry.
+//   - with Config.OAuth (package oauth): the OAuth 2.1 authorization server's
+//     metadata, /register, /authorize (the sign-in page), /token and /revoke.
+//     A bearer credential that is not a Klipy key (klipy_api_…) is then an
+//     access token, mapped to the Klipy key it stands for, and a 401 points
+//     to the protected-resource metadata (RFC 9728).
 //
 // # Callers and keys
 //
