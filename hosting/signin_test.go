@@ -15,6 +15,7 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
 	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
 const testPublicURL = "https://mcp.example.test"
@@ -191,5 +192,12 @@ func TestOAuthKeyRevokedUpstream(t *testing.T) {
 	}
 	if strings.Contains(metrics, at) || strings.Contains(metrics, keyAll) {
 		t.Error("/metrics contains a token or a key")
+	}
+	// Once the key works again, the person signs in again and carries on.
+	up.AddKey(klipytest.Key{Token: keyAll, Org: "org_acme", Scopes: []string{klipytest.ScopeAll}})
+	at2, _ := signInToken(t, base, keyAll)
+	hdr["Authorization"] = "Bearer " + at2
+	if resp, b := post(t, url, body, hdr); resp.StatusCode != 200 || !strings.Contains(b, "Acme") {
+		t.Errorf("after signing in again: %d %s", resp.StatusCode, b)
 	}
 }
