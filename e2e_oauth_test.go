@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -253,17 +254,21 @@ func TestOAuthSignInEndToEnd(t *testing.T) {
 	}
 }
 
-// TestOAuthDenied: Deny on the page sends access_denied to the client.
+// TestOAuthDenied: Deny on the page sends access_denied to the client; the
+// page is driven with the keyboard alone.
 func TestOAuthDenied(t *testing.T) {
 	ctx := browser(t)
 	s := startOAuth(t, fakeAPI(t, hostedFake()))
 	c := newOAuthClient(t, discover(t, s.url))
+	// Keyboard only: the key field has the focus, Enter submits, Tab moves
+	// from Allow (focused) to Deny, Enter presses it.
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(c.authURL()),
-		chromedp.SendKeys(chromedp.ID("api_key"), klipytest.SandboxKey),
-		chromedp.Submit(chromedp.ID("api_key")),
+		chromedp.WaitVisible(chromedp.ID("api_key")),
+		chromedp.KeyEvent(klipytest.SandboxKey+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("button[value=deny]")),
-		chromedp.Click(chromedp.CSS("button[value=deny]")),
+		chromedp.KeyEvent(kb.Tab),
+		chromedp.KeyEvent(kb.Enter),
 	)
 	if err != nil {
 		t.Fatal(err)
