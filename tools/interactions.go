@@ -51,17 +51,9 @@ func searchInteractions(ctx context.Context, s *srv, c *klipy.Client, req mcp.Ca
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	res, err := fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) any {
-		m := map[string]any{"interactions": items, "next_cursor": next}
-		if n := len(page.Items) - len(kept); n > 0 {
-			m["filtered_out"] = n
-		}
-		return m
-	})
-	if err != nil {
-		return toolError(err, errCtx{})
-	}
-	return success(res)
+	rows, names := s.interactionRows(c, kept)
+	return success(schema.SearchInteractionsResult{Interactions: rows, NextCursor: next, ContactNames: names,
+		FilteredOut: len(page.Items) - len(kept)})
 }
 
 // filterPage applies type, since and until to one page. The arguments were

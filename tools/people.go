@@ -39,56 +39,60 @@ func searchPeople(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallTool
 	if a.Email != "" || a.CompanyID != "" {
 		filter = &klipy.PeopleFilter{Email: a.Email, CompanyID: a.CompanyID}
 	}
-	query := strings.Join(strings.Fields(strings.ToLower(a.Query)), " ")
-	search := fingerprint("search_people", query, a.Email, a.CompanyID)
-	cur, err := decodeCursor(a.Cursor, search)
+	q := parseQuery(a.Query)
+	cur, err := decodeCursor(a.Cursor, fingerprint("search_people", strings.Join(q.words, " "), a.Email, a.CompanyID))
 	if err != nil {
 		return toolError(err, errCtx{})
 	}
-	if query != "" {
-		return queryPeople(ctx, s, c, query, filter, cur, limit)
+	if s.fromRecords(c, q, filter, cur) {
+		return s.peopleFromRecords(ctx, c, q, filter, cur, limit)
 	}
 	page, _, err := c.People.Query(ctx, &klipy.PeopleQuery{Cursor: cur.Upstream, Limit: limit, Filter: filter})
 	if err != nil {
 		return toolError(err, errCtx{scope: klipy.ScopePeopleRead})
 	}
-	var next *string
+	s.records.remember(c, page.Items...)
+	res := schema.SearchPeopleResult{People: personRows(page.Items)}
 	if page.NextCursor != "" {
-		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
+		res.NextCursor = cursor{Search: cur.Search, Upstream: page.NextCursor}.encode()
 	}
-	return peopleResult(page.Items, next, nil)
+	return success(res)
 }
 
-// queryPeople answers a free-text query from a (cached) bounded scan.
-func queryPeople(ctx context.Context, s *srv, c *klipy.Client, query string, filter *klipy.PeopleFilter, cur cursor, limit int) *mcp.CallToolResult {
-	key := scanKey{client: c, search: cur.Search}
-	sc := s.scans.get(key)
-	if sc == nil {
-		var err error
-		if sc, err = scanPeople(ctx, c, query, filter, s.cfg.SearchScan); err != nil {
-			return toolError(err, errCtx{scope: klipy.ScopePeopleRead})
-		}
-		s.scans.put(key, sc)
+// fromRecords says whether a search is answered from the key's records: a
+// free-text query always is; a filter is while a complete scan is cached
+// (or when its first page was).
+func (s *srv) fromRecords(c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor) bool {
+	switch {
+	case cur.Upstream != "":
+		return false
+	case len(q.words) > 0 || cur.Offset > 0:
+		return true
+	case filter == nil:
+		return false
 	}
-	start := min(cur.Offset, len(sc.matches))
-	end := min(start+limit, len(sc.matches))
-	var next *string
-	if end < len(sc.matches) {
-		next = cursor{Search: cur.Search, Offset: end}.encode()
-	}
-	return peopleResult(sc.matches[start:end], next, sc)
+	sc, _ := s.records.scan(c)
+	return sc != nil && sc.complete
 }
 
-func peopleResult(people []*klipy.Person, next *string, sc *scan) *mcp.CallToolResult {
-	res, err := fitList(people, func(p *klipy.Person) string { return p.ID }, "get_person", "person_id", func(items []any) any {
-		m := map[string]any{"people": items, "next_cursor": next}
-		if sc != nil {
-			m["scanned"], m["scan_complete"] = sc.scanned, sc.complete
-		}
-		return m
-	})
+// peopleFromRecords answers a search from the key's (cached) records.
+func (s *srv) peopleFromRecords(ctx context.Context, c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor, limit int) *mcp.CallToolResult {
+	sc, err := s.peopleRecords(ctx, c)
+	if err == nil && filter != nil && !sc.complete {
+		// The scan stopped at --search-scan, and the filter's people may lie
+		// beyond it: let the API filter, and scan that.
+		sc, err = scanPeople(ctx, c, filter, s.cfg.SearchScan)
+	}
 	if err != nil {
-		return toolError(err, errCtx{})
+		return toolError(err, errCtx{scope: klipy.ScopePeopleRead})
+	}
+	matches := selectPeople(sc, q, filter)
+	start := min(cur.Offset, len(matches))
+	end := min(start+limit, len(matches))
+	complete := sc.complete
+	res := schema.SearchPeopleResult{People: personRows(matches[start:end]), Scanned: len(sc.people), ScanComplete: &complete}
+	if end < len(matches) {
+		res.NextCursor = cursor{Search: cur.Search, Offset: end}.encode()
 	}
 	return success(res)
 }
@@ -102,32 +106,32 @@ func getPerson(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolReq
 	if err != nil {
 		return toolError(err, errCtx{scope: klipy.ScopePeopleRead, what: "person", id: a.PersonID})
 	}
+	s.records.remember(c, p)
 	person, err := shapeOne(p)
 	if err != nil {
 		return toolError(err, errCtx{})
 	}
 	res := map[string]any{"person": person}
 	if a.IncludeInteractions {
-		addInteractions(ctx, c, a.PersonID, orDefault(a.InteractionsLimit, 10), res)
+		s.addInteractions(ctx, c, a.PersonID, orDefault(a.InteractionsLimit, 10), res)
 	}
 	return success(res)
 }
 
 // addInteractions adds a person's recent interactions to res, or a note
 // saying why they are missing: the person is still worth returning.
-func addInteractions(ctx context.Context, c *klipy.Client, personID string, limit int, res map[string]any) {
+func (s *srv) addInteractions(ctx context.Context, c *klipy.Client, personID string, limit int, res map[string]any) {
 	q := &klipy.InteractionsQuery{Limit: limit, Filter: &klipy.InteractionFilter{ContactID: personID}}
 	page, _, err := c.Interactions.Query(ctx, q)
 	if err != nil {
 		res["note"] = "Interactions could not be read: " + errorText(err, errCtx{scope: klipy.ScopeInteractionsRead})
 		return
 	}
-	items, err := shapeList(page.Items, interactionID, "get_interaction", "interaction_id", listTextLimit)
-	if err != nil {
-		res["note"] = "Interactions could not be shaped: " + err.Error()
-		return
+	rows, names := s.interactionRows(c, page.Items)
+	res["interactions"] = rows
+	if len(names) > 0 {
+		res["contact_names"] = names
 	}
-	res["interactions"] = items
 }
 
 type writeOp int
