@@ -37,13 +37,15 @@ type person struct {
 	remarks            string
 }
 
-// accented are people whose names carry diacritics (search folds them).
-// They are drawn after the timeline, from their own random source, so the
-// rest of the workspace is the same with or without them.
-var accented = []person{
+// searchPeople exercise search: names with diacritics (search folds them)
+// and a name that begins like another's (an exact name ranks first). They
+// are drawn after the timeline, from their own random source, so the rest
+// of the workspace is the same with or without them.
+var searchPeople = []person{
 	{"José", "Núñez", "Solutions Architect", 15, "Met at a Berlin meetup; prefers Spanish on calls."},
 	{"Renée", "Dupré", "Head of Procurement", 10, ""},
 	{"Zoë", "Leadbetter", "Account Executive", 16, ""},
+	{"Lily", "Chenoweth", "Head of Growth", 12, ""},
 }
 
 var people = []person{

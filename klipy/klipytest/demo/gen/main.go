@@ -68,7 +68,7 @@ func build() workspace {
 	}
 	ws.Interactions = interactions(rng, ws.People)
 	extra := rand.New(rand.NewPCG(2026, 12))
-	for i, p := range accented {
+	for i, p := range searchPeople {
 		ws.People = append(ws.People, personRecord(p, len(people)+i, 80-i*4, extra))
 	}
 	return ws
