@@ -15,7 +15,7 @@ import (
 func interactionDefs() []def {
 	return []def{
 		{name: "search_interactions", title: "Search interactions", toolset: ToolsetInteractions, kind: KindRead, scope: klipy.ScopeInteractionsRead, run: searchInteractions,
-			description: "List timeline interactions. type/since/until filter each returned page only. Pass next_cursor back unchanged for more." + dataNote},
+			description: "List timeline interactions. type/since/until filter each returned page only. Rows are short: get_interaction has the rest. Pass next_cursor back unchanged for more." + dataNote},
 		{name: "get_interaction", title: "Get interaction", toolset: ToolsetInteractions, kind: KindRead, scope: klipy.ScopeInteractionsRead, run: getInteraction,
 			description: "Get an interaction by id with its full summary." + dataNote},
 		{name: "log_interaction", title: "Log interaction", toolset: ToolsetInteractions, kind: KindWrite, scope: klipy.ScopeInteractionsWrite, run: logInteraction,
