@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,5 +208,26 @@ func demoLikePerson(k, i int) *klipy.Person {
 		Email: strings.ToLower(first+"."+last) + "@company.example", Title: "Head of Customer Success",
 		Phone: "+1 555 0100 0000", LinkedIn: "https://linkedin.example/in/" + strings.ToLower(first+"-"+last),
 		CompanyID: "cmp_0de099270d", Remarks: "Champion for the pilot. Prefers short emails; mornings CT work best.",
+	}
+}
+
+// TestConcurrentSearchesShareOneScan: an assistant looking up four people
+// at once costs one scan, not four.
+func TestConcurrentSearchesShareOneScan(t *testing.T) {
+	f, s, _ := newClockedEnv(t)
+	mc := connect(t, s.mcp)
+	f.SetLatency(50 * time.Millisecond) // the calls overlap the scan
+	var wg sync.WaitGroup
+	for _, q := range []string{"jordan", "maya", "josé", "lily chen"} {
+		wg.Go(func() {
+			res, err := callErr(t.Context(), mc, "search_people", map[string]any{"query": q})
+			if err != nil || res.IsError {
+				t.Errorf("%s: %v %v", q, err, res)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(f.reqs()); n != 1 {
+		t.Errorf("four concurrent searches sent %d requests, want 1 (one page of one shared scan)", n)
 	}
 }

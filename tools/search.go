@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
@@ -49,19 +51,40 @@ func fingerprint(parts ...string) string {
 	return hex.EncodeToString(h[:6])
 }
 
-// records returns the key's people records: the cached scan while it is
-// fresh, else a new scan, which is then cached.
+// scanTimeout bounds a shared scan, which outlives the call that started it
+// when that call is cancelled while others wait for the same scan.
+const scanTimeout = 2 * time.Minute
+
+// peopleRecords returns the key's people records: the cached scan while it
+// is fresh, else a new scan, which is then cached. Concurrent searches by
+// one key (an assistant looking up several people at once) share one scan.
 func (s *srv) peopleRecords(ctx context.Context, c *klipy.Client) (*peopleScan, error) {
-	sc, gen := s.records.scan(c)
-	if sc != nil {
+	if sc, _ := s.records.scan(c); sc != nil {
 		return sc, nil
 	}
-	sc, err := scanPeople(ctx, c, nil, s.cfg.SearchScan)
-	if err != nil {
-		return nil, err
+	ch := s.scanning.DoChan(fmt.Sprintf("%p", c), func() (any, error) {
+		sc, gen := s.records.scan(c)
+		if sc != nil {
+			return sc, nil
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scanTimeout)
+		defer cancel()
+		sc, err := scanPeople(sctx, c, nil, s.cfg.SearchScan)
+		if err != nil {
+			return nil, err
+		}
+		s.records.put(c, gen, sc)
+		return sc, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*peopleScan), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	s.records.put(c, gen, sc)
-	return sc, nil
 }
 
 // selectPeople returns the people of sc that pass filter and, when q has

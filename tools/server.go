@@ -13,6 +13,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
@@ -68,6 +69,8 @@ type srv struct {
 	mcp     *server.MCPServer
 	byName  map[string]entry
 	records *recordsCache
+	// scanning shares one key's scan between its concurrent searches.
+	scanning singleflight.Group
 }
 
 // NewServer validates cfg (unknown tool or toolset names are an error that
