@@ -23,8 +23,6 @@ func interactionDefs() []def {
 	}
 }
 
-func interactionID(i *klipy.Interaction) string { return i.ID }
-
 func searchInteractions(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
 	a, bad := argsOf[schema.SearchInteractionsArgs]("search_interactions", req)
 	if bad != nil {

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,33 @@ func TestTypoPrecision(t *testing.T) {
 	if precision < 0.9 {
 		t.Errorf("typo precision %.3f, want ≥ 0.9", precision)
 	}
+	// The rule also applies to names spelt right: count the people it adds.
+	names, added := 0, 0
+	for w := range correctNames(sc.people) {
+		names++
+		for _, p := range rank(sc.people, parseQuery(w)) {
+			if !slices.ContainsFunc(sc.people, func(y indexed) bool { return y.p == p && (hasPrefix(y.name, w) || hasPrefix(y.other, w)) }) {
+				added++
+			}
+		}
+	}
+	t.Logf("%d name words spelt right: the typo rule added %d people to their results", names, added)
+	if added > names/10 {
+		t.Errorf("the typo rule added %d people to %d correct name searches, want at most %d", added, names, names/10)
+	}
+}
+
+// correctNames returns the demo's name words of typoMinLen letters or more.
+func correctNames(idx []indexed) map[string]bool {
+	out := map[string]bool{}
+	for _, x := range idx {
+		for _, w := range x.name {
+			if len(w) >= typoMinLen {
+				out[w] = true
+			}
+		}
+	}
+	return out
 }
 
 // matchesExactly reports whether q finds anyone without the typo rule.
@@ -157,5 +185,25 @@ func TestFold(t *testing.T) {
 		if got := fold(in); got != want {
 			t.Errorf("fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSearchTableInDocs keeps the table in docs/tools.md equal to searchCases.
+func TestSearchTableInDocs(t *testing.T) {
+	b, err := os.ReadFile("../docs/tools.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, tc := range searchCases {
+		top := tc.top
+		if top == "" {
+			top = "—"
+		}
+		rows = append(rows, fmt.Sprintf("| `%s` | %s | %d | %s |", tc.query, top, tc.count, tc.why))
+	}
+	table := strings.Join(rows, "\n") + "\n"
+	if !strings.Contains(string(b), table) {
+		t.Errorf("docs/tools.md lacks the search table; it should read:\n%s", table)
 	}
 }

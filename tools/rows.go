@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
@@ -38,15 +39,24 @@ func personRows(people []*klipy.Person) []schema.PersonRow {
 	return rows
 }
 
+// rowLimits are the text limits of interaction rows: the usual ones, and
+// tight ones for a page that would otherwise exceed maxResultBytes.
+type rowLimits struct{ title, summary int }
+
+var (
+	usualRows = rowLimits{rowFieldLimit, rowSummaryLimit}
+	tightRows = rowLimits{40, 40}
+)
+
 // interactionRow is an interaction as a list row: when, what, with whom, and
 // the opening of its summary.
-func interactionRow(it *klipy.Interaction) schema.InteractionRow {
+func interactionRow(it *klipy.Interaction, lim rowLimits) schema.InteractionRow {
 	r := schema.InteractionRow{
 		ID:        it.ID,
 		Type:      it.Type,
 		Direction: it.Direction,
-		Title:     rowText(it.Title, rowFieldLimit, "get_interaction"),
-		Summary:   rowText(it.Summary, rowSummaryLimit, "get_interaction"),
+		Title:     rowText(it.Title, lim.title, "get_interaction"),
+		Summary:   rowText(it.Summary, lim.summary, "get_interaction"),
 		Contacts:  it.Contacts,
 		Companies: it.Companies,
 	}
@@ -58,16 +68,27 @@ func interactionRow(it *klipy.Interaction) schema.InteractionRow {
 
 // interactionRows shapes a list of interactions and names the contacts the
 // key has already fetched or scanned (no upstream request just for names).
+// A page that would exceed maxResultBytes gets shorter titles and summaries.
 func (s *srv) interactionRows(c *klipy.Client, its []*klipy.Interaction) ([]schema.InteractionRow, map[string]string) {
-	rows := make([]schema.InteractionRow, len(its))
 	var ids []string
-	for i, it := range its {
-		rows[i] = interactionRow(it)
+	for _, it := range its {
 		ids = append(ids, it.Contacts...)
 	}
 	names := s.records.names(c, ids)
+	size := 0
 	for id, n := range names {
-		names[id] = sanitizeText(n)
+		names[id] = rowText(n, rowFieldLimit, "get_person")
+		size += len(id) + len(names[id])
+	}
+	var rows []schema.InteractionRow
+	for _, lim := range []rowLimits{usualRows, tightRows} {
+		rows = make([]schema.InteractionRow, len(its))
+		for i, it := range its {
+			rows[i] = interactionRow(it, lim)
+		}
+		if b, err := json.Marshal(rows); err == nil && len(b)+size <= maxResultBytes {
+			break
+		}
 	}
 	return rows, names
 }

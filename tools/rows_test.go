@@ -2,8 +2,14 @@ package tools
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
 // listReads are the results SPEC §9 budgets, as the model reads them: a
@@ -43,5 +49,36 @@ func TestListRowBudget(t *testing.T) {
 			b, _ := json.Marshal(txt)
 			appendLine(t, dump, b)
 		}
+	}
+}
+
+// TestInteractionRowsTightenOnAHugePage: a page whose rows would pass
+// maxResultBytes (here: interactions linked to many contacts) gets shorter
+// titles and summaries.
+func TestInteractionRowsTightenOnAHugePage(t *testing.T) {
+	s, err := newSrv(Config{Client: dummyClient(t, 0)}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("lorem ipsum ", 50)
+	var contacts []string
+	for i := range 20 {
+		contacts = append(contacts, fmt.Sprintf("per_%010d", i))
+	}
+	mk := func(n int) []*klipy.Interaction {
+		var its []*klipy.Interaction
+		for i := range n {
+			its = append(its, &klipy.Interaction{ID: fmt.Sprintf("int_%d", i), Title: long, Summary: long, Contacts: contacts})
+		}
+		return its
+	}
+	few, _ := s.interactionRows(s.cfg.Client, mk(5))
+	if n := utf8.RuneCountInString(few[0].Summary); n <= 100 {
+		t.Errorf("a small page has summaries of %d runes, want the usual %d and a marker", n, rowSummaryLimit)
+	}
+	many, _ := s.interactionRows(s.cfg.Client, mk(100))
+	b, _ := json.Marshal(many)
+	if n := utf8.RuneCountInString(many[0].Summary); n > tightRows.summary+40 || len(b) > maxResultBytes {
+		t.Errorf("a huge page: summary of %d runes, %d bytes; want tight rows", n, len(b))
 	}
 }
