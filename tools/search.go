@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // cursor is the opaque pagination state handed to the model. It carries the
@@ -114,4 +115,42 @@ func selectPeople(sc *peopleScan, q query, filter *klipy.PeopleFilter) []*klipy.
 func passes(p *klipy.Person, f *klipy.PeopleFilter) bool {
 	return (f.Email == "" || strings.EqualFold(strings.TrimSpace(p.Email), strings.TrimSpace(f.Email))) &&
 		(f.CompanyID == "" || p.CompanyID == f.CompanyID)
+}
+
+// fromRecords says whether a search is answered from the key's records: a
+// free-text query always is; a filter is while a complete scan is cached
+// (or when its first page was).
+func (s *srv) fromRecords(c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor) bool {
+	switch {
+	case cur.Upstream != "":
+		return false
+	case len(q.words) > 0 || cur.Offset > 0:
+		return true
+	case filter == nil:
+		return false
+	}
+	sc, _ := s.records.scan(c)
+	return sc != nil && sc.complete
+}
+
+// peopleFromRecords answers a search from the key's (cached) records.
+func (s *srv) peopleFromRecords(ctx context.Context, c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor, limit int) (schema.SearchPeopleResult, error) {
+	sc, err := s.peopleRecords(ctx, c)
+	if err == nil && filter != nil && !sc.complete {
+		// The scan stopped at --search-scan, and the filter's people may lie
+		// beyond it: let the API filter, and scan that.
+		sc, err = scanPeople(ctx, c, filter, s.cfg.SearchScan)
+	}
+	if err != nil {
+		return schema.SearchPeopleResult{}, err
+	}
+	matches := selectPeople(sc, q, filter)
+	start := min(cur.Offset, len(matches))
+	end := min(start+limit, len(matches))
+	scanned, complete := len(sc.people), sc.complete
+	res := schema.SearchPeopleResult{People: personRows(matches[start:end]), Scanned: &scanned, ScanComplete: &complete}
+	if end < len(matches) {
+		res.NextCursor = cursor{Search: cur.Search, Offset: end}.encode()
+	}
+	return res, nil
 }
