@@ -22,12 +22,12 @@ const (
 // personRow is a person as a list row.
 func personRow(p *klipy.Person) schema.PersonRow {
 	return schema.PersonRow{
-		ID:        p.ID,
+		ID:        sanitizeText(p.ID),
 		FirstName: rowText(p.FirstName, rowFieldLimit, "get_person"),
 		LastName:  rowText(p.LastName, rowFieldLimit, "get_person"),
 		Email:     rowText(p.Email, rowFieldLimit, "get_person"),
 		Title:     rowText(p.Title, rowFieldLimit, "get_person"),
-		CompanyID: p.CompanyID,
+		CompanyID: sanitizeText(p.CompanyID),
 	}
 }
 
@@ -52,13 +52,13 @@ var (
 // the opening of its summary.
 func interactionRow(it *klipy.Interaction, lim rowLimits) schema.InteractionRow {
 	r := schema.InteractionRow{
-		ID:        it.ID,
-		Type:      it.Type,
-		Direction: it.Direction,
+		ID:        sanitizeText(it.ID),
+		Type:      sanitizeText(it.Type),
+		Direction: sanitizeText(it.Direction),
 		Title:     rowText(it.Title, lim.title, "get_interaction"),
 		Summary:   rowText(it.Summary, lim.summary, "get_interaction"),
-		Contacts:  it.Contacts,
-		Companies: it.Companies,
+		Contacts:  sanitizeAll(it.Contacts),
+		Companies: sanitizeAll(it.Companies),
 	}
 	if !it.InteractionDate.IsZero() {
 		r.Date = it.InteractionDate.UTC().Format(time.DateOnly)
@@ -74,11 +74,15 @@ func (s *srv) interactionRows(c *klipy.Client, its []*klipy.Interaction) ([]sche
 	for _, it := range its {
 		ids = append(ids, it.Contacts...)
 	}
-	names := s.records.names(c, ids)
+	var names map[string]string
 	size := 0
-	for id, n := range names {
-		names[id] = rowText(n, rowFieldLimit, "get_person")
-		size += len(id) + len(names[id])
+	for id, n := range s.records.names(c, ids) {
+		if names == nil {
+			names = map[string]string{}
+		}
+		id, n = sanitizeText(id), rowText(n, rowFieldLimit, "get_person")
+		names[id] = n
+		size += len(id) + len(n)
 	}
 	var rows []schema.InteractionRow
 	for _, lim := range []rowLimits{usualRows, tightRows} {
@@ -91,6 +95,19 @@ func (s *srv) interactionRows(c *klipy.Client, its []*klipy.Interaction) ([]sche
 		}
 	}
 	return rows, names
+}
+
+// sanitizeAll sanitises each string of ss (ids from upstream, like any
+// other text the model reads).
+func sanitizeAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = sanitizeText(s)
+	}
+	return out
 }
 
 // rowText sanitises s and cuts it to limit runes with a marker naming the
