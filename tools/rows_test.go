@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
@@ -80,5 +82,33 @@ func TestInteractionRowsTightenOnAHugePage(t *testing.T) {
 	b, _ := json.Marshal(many)
 	if n := utf8.RuneCountInString(many[0].Summary); n > tightRows.summary+40 || len(b) > maxResultBytes {
 		t.Errorf("a huge page: summary of %d runes, %d bytes; want tight rows", n, len(b))
+	}
+}
+
+// TestContactNamesFromWhatTheKeySaw: interaction lists name the contacts the
+// key already fetched or scanned, with no request just for names, and
+// another key's lists do not.
+func TestContactNamesFromWhatTheKeySaw(t *testing.T) {
+	f, s, _ := newClockedEnv(t)
+	mc := connect(t, s.mcp)
+	args := map[string]any{"person_id": jordanID, "limit": 5}
+	if out := okResult(t, call(t, mc, "search_interactions", args)); out["contact_names"] != nil {
+		t.Errorf("names before Jordan was read: %v", out["contact_names"])
+	}
+	okResult(t, call(t, mc, "get_person", map[string]any{"person_id": jordanID}))
+	f.reset()
+	out := okResult(t, call(t, mc, "search_interactions", args))
+	if diff := cmp.Diff(map[string]any{jordanID: "Jordan Patel"}, out["contact_names"]); diff != "" {
+		t.Errorf("contact_names after get_person (-want +got):\n%s", diff)
+	}
+	if got := f.requests(); len(got) != 1 {
+		t.Errorf("requests %v, want only the interactions query", got)
+	}
+	res, err := callErr(WithClient(t.Context(), f.client(t)), mc, "search_interactions", args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := okResult(t, res); out["contact_names"] != nil {
+		t.Errorf("another key saw names this key read: %v", out["contact_names"])
 	}
 }
