@@ -38,6 +38,7 @@ var searchCases = []struct {
 	{"marqez", "Sofia Marquez", 1, "one typo (missing letter)"},
 	{"jordn", "Jordan Reyes", 2, "one typo, both Jordans"},
 	{"kin", "", 0, "no typo for words under 5 letters (Kim is not found)"},
+	{"hsle", "", 0, "nor at 4 letters (Hale is not found)"},
 	{"zzz", "", 0, "no match"},
 }
 

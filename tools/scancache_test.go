@@ -231,3 +231,48 @@ func TestConcurrentSearchesShareOneScan(t *testing.T) {
 		t.Errorf("four concurrent searches sent %d requests, want 1 (one page of one shared scan)", n)
 	}
 }
+
+// TestSharedScanIsBounded: a scan runs detached from the call that started
+// it (others may wait for it), so scanTimeout bounds it.
+func TestSharedScanIsBounded(t *testing.T) {
+	f, s, _ := newClockedEnv(t)
+	s.scanTimeout = 50 * time.Millisecond
+	mc := connect(t, s.mcp)
+	f.SetLatency(time.Minute)
+	start := time.Now()
+	msg := errText(t, call(t, mc, "search_people", map[string]any{"query": "jordan"}))
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the scan took %s, want it stopped after about %s", d, s.scanTimeout)
+	}
+	if !strings.Contains(strings.ToLower(msg), "time") {
+		t.Errorf("message %q does not say the search timed out", msg)
+	}
+}
+
+// TestNamesAreBounded: a key keeps at most maxNamesPerKey names, and all of
+// its entry goes after namesTTL without use.
+func TestNamesAreBounded(t *testing.T) {
+	clk := &clock{time.Now()}
+	rc := newRecordsCache(clk.now, 10, 64<<20)
+	c := dummyClient(t, 0)
+	var people []*klipy.Person
+	for i := range maxNamesPerKey + 10 {
+		people = append(people, demoLikePerson(0, i))
+	}
+	rc.remember(c, people...)
+	first, last := people[0].ID, people[len(people)-1].ID
+	if got := rc.names(c, []string{first, last}); len(got) != 1 || got[first] == "" {
+		t.Errorf("names after %d people: %v, want the first only", len(people), got)
+	}
+	clk.t = clk.t.Add(namesTTL - time.Second)
+	if got := rc.names(c, []string{first}); len(got) != 1 {
+		t.Error("a name was forgotten before namesTTL")
+	}
+	clk.t = clk.t.Add(namesTTL)
+	if got := rc.names(c, []string{first}); len(got) != 0 {
+		t.Errorf("names %v still known after namesTTL without use", got)
+	}
+	if bytes, keys := rc.usage(); keys != 0 || bytes != 0 {
+		t.Errorf("an expired entry still holds %d bytes in %d keys", bytes, keys)
+	}
+}

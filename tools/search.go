@@ -68,7 +68,7 @@ func (s *srv) peopleRecords(ctx context.Context, c *klipy.Client) (*peopleScan, 
 		if sc != nil {
 			return sc, nil
 		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scanTimeout)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.scanTimeout)
 		defer cancel()
 		sc, err := scanPeople(sctx, c, nil, s.cfg.SearchScan)
 		if err != nil {

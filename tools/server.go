@@ -69,8 +69,10 @@ type srv struct {
 	mcp     *server.MCPServer
 	byName  map[string]entry
 	records *recordsCache
-	// scanning shares one key's scan between its concurrent searches.
-	scanning singleflight.Group
+	// scanning shares one key's scan between its concurrent searches, each
+	// bounded by scanTimeout.
+	scanning    singleflight.Group
+	scanTimeout time.Duration
 }
 
 // NewServer validates cfg (unknown tool or toolset names are an error that
@@ -95,7 +97,8 @@ func newSrv(cfg Config, now func() time.Time, opts ...server.ServerOption) (*srv
 	if err != nil {
 		return nil, err
 	}
-	s := &srv{cfg: cfg, byName: map[string]entry{}, records: newRecordsCache(now, maxCachedKeys, maxCachedBytes)}
+	s := &srv{cfg: cfg, byName: map[string]entry{}, records: newRecordsCache(now, maxCachedKeys, maxCachedBytes),
+		scanTimeout: scanTimeout}
 	base := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
