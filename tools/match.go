@@ -173,10 +173,10 @@ func editOne(a, b string) bool {
 	return string(ra[i:]) == string(rb[i+1:]) // one letter added
 }
 
-// rank returns the people of idx that match q: exact matches first, then
+// rankPeople returns the people of idx that match q: exact matches first, then
 // those whose name holds every word, then the rest; within a tier the most
 // recently updated first, then workspace order.
-func rank(idx []indexed, q query) []*klipy.Person {
+func rankPeople(idx []indexed, q query) []*klipy.Person {
 	type hit struct {
 		x    *indexed
 		tier int

@@ -85,7 +85,7 @@ func TestTypoPrecision(t *testing.T) {
 				}
 				seen[typo] = true
 				tried++
-				hits := rank(sc.people, parseQuery(typo))
+				hits := rankPeople(sc.people, parseQuery(typo))
 				if len(hits) > 0 {
 					found++
 				}
@@ -109,7 +109,7 @@ func TestTypoPrecision(t *testing.T) {
 	names, added := 0, 0
 	for w := range correctNames(sc.people) {
 		names++
-		for _, p := range rank(sc.people, parseQuery(w)) {
+		for _, p := range rankPeople(sc.people, parseQuery(w)) {
 			if !slices.ContainsFunc(sc.people, func(y indexed) bool { return y.p == p && (hasPrefix(y.name, w) || hasPrefix(y.other, w)) }) {
 				added++
 			}

@@ -101,7 +101,7 @@ func selectPeople(sc *peopleScan, q query, filter *klipy.PeopleFilter) []*klipy.
 		}
 	}
 	if len(q.words) > 0 {
-		return rank(idx, q)
+		return rankPeople(idx, q)
 	}
 	out := make([]*klipy.Person, len(idx))
 	for i, x := range idx {
