@@ -14,7 +14,7 @@ func companyDefs() []def {
 		{name: "get_company", title: "Get company", toolset: ToolsetCompanies, kind: KindRead, scope: klipy.ScopeCompaniesRead, run: getCompany,
 			description: "Get a company by id (a person's companyId)." + dataNote},
 		{name: "create_company", title: "Create company", toolset: ToolsetCompanies, kind: KindWrite, scope: klipy.ScopeCompaniesWrite, run: createCompany,
-			description: "Create a company; its id links people via company_id."},
+			description: "Create a company; its id links people via company_id. First look for it: a person's companyId, an interaction's companies, or search_people by its email domain."},
 		{name: "update_company", title: "Update company", toolset: ToolsetCompanies, kind: KindWrite, idempotent: true, scope: klipy.ScopeCompaniesWrite, run: updateCompany,
 			description: "Change the given fields of a company; others are kept."},
 		{name: "delete_company", title: "Delete company", toolset: ToolsetCompanies, kind: KindDestructive, scope: klipy.ScopeCompaniesRemove, run: deleteCompany,

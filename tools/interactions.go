@@ -53,9 +53,7 @@ func searchInteractions(ctx context.Context, s *srv, c *klipy.Client, req mcp.Ca
 	}
 	res, err := fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) any {
 		m := map[string]any{"interactions": items, "next_cursor": next}
-		if n := len(page.Items) - len(kept); n > 0 {
-			m["filtered_out"] = n
-		}
+		checkOf(page, interactionFilterArgs(q.Filter)).apply(m, len(page.Items)-len(kept))
 		return m
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func searchPeople(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallTool
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	return peopleResult(page.Items, next, nil)
+	return peopleResult(page.Items, next, nil, checkOf(page, peopleFilterArgs(filter)))
 }
 
 // queryPeople answers a free-text query from a (cached) bounded scan.
@@ -76,15 +76,16 @@ func queryPeople(ctx context.Context, s *srv, c *klipy.Client, query string, fil
 	if end < len(sc.matches) {
 		next = cursor{Search: cur.Search, Offset: end}.encode()
 	}
-	return peopleResult(sc.matches[start:end], next, sc)
+	return peopleResult(sc.matches[start:end], next, sc, sc.check)
 }
 
-func peopleResult(people []*klipy.Person, next *string, sc *scan) *mcp.CallToolResult {
+func peopleResult(people []*klipy.Person, next *string, sc *scan, pc pageCheck) *mcp.CallToolResult {
 	res, err := fitList(people, func(p *klipy.Person) string { return p.ID }, "get_person", "person_id", func(items []any) any {
 		m := map[string]any{"people": items, "next_cursor": next}
 		if sc != nil {
 			m["scanned"], m["scan_complete"] = sc.scanned, sc.complete
 		}
+		pc.apply(m, 0)
 		return m
 	})
 	if err != nil {
@@ -122,6 +123,7 @@ func addInteractions(ctx context.Context, c *klipy.Client, personID string, limi
 		res["note"] = "Interactions could not be read: " + errorText(err, errCtx{scope: klipy.ScopeInteractionsRead})
 		return
 	}
+	checkOf(page, "person_id").apply(res, 0)
 	items, err := shapeList(page.Items, interactionID, "get_interaction", "interaction_id", listTextLimit)
 	if err != nil {
 		res["note"] = "Interactions could not be shaped: " + err.Error()

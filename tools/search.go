@@ -65,6 +65,7 @@ type scan struct {
 	matches  []*klipy.Person
 	scanned  int
 	complete bool
+	check    pageCheck // what the client found on the pages scanned
 	at       time.Time
 }
 
@@ -139,23 +140,27 @@ func (sc *scanCache) evict() {
 // scanPeople reads query pages until max records were scanned or none are
 // left, keeping the people query matches.
 func scanPeople(ctx context.Context, c *klipy.Client, query string, filter *klipy.PeopleFilter, max int) (*scan, error) {
-	s := &scan{}
+	s := &scan{check: pageCheck{scan: true}}
 	q := &klipy.PeopleQuery{Filter: filter}
 	terms := strings.Fields(strings.ToLower(query))
+	seen := map[string]bool{}
 	for s.scanned < max {
 		q.Limit = min(scanPageSize, max-s.scanned)
 		page, _, err := c.People.Query(ctx, q)
 		if err != nil {
 			return nil, err
 		}
+		stop, complete := scanEnd(page, seen)
+		s.check.add(checkOf(page, peopleFilterArgs(filter)))
+		s.scanned += page.FilteredOut
 		for _, p := range page.Items {
 			s.scanned++
 			if matches(p, terms) {
 				s.matches = append(s.matches, p)
 			}
 		}
-		if page.NextCursor == "" || len(page.Items) == 0 {
-			s.complete = true
+		if stop {
+			s.complete = complete
 			return s, nil
 		}
 		q.Cursor = page.NextCursor
