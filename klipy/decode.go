@@ -83,7 +83,7 @@ func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	items, holders, _ := findList(env.payload, 0)
+	items, holders, _ := findList(env.payload, 0, payloadAt(env, body))
 	if items == nil {
 		return nil, env, fmt.Errorf("%w: no list in the answer", errMalformed)
 	}
@@ -94,7 +94,7 @@ func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
 	if page.Items == nil {
 		page.Items = []T{}
 	}
-	holders = append(holders, env.top)
+	holders = append(holders, holder{env.top, ""})
 	page.NextCursor, page.HasMore, page.CursorField = pageInfo(holders)
 	if page.HasMore && page.NextCursor == "" {
 		page.Incomplete = IncompleteNoCursor
@@ -102,10 +102,27 @@ func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
 	return page, env, nil
 }
 
+// holder is an object a list was found in, and its path in the answer
+// ("" for the outer object, "data." for the payload of an envelope).
+type holder struct {
+	obj fields
+	at  string
+}
+
+// payloadAt is the path of the envelope's payload in body: "data." when
+// the envelope was taken off, else "".
+func payloadAt(env *envelope, body []byte) string {
+	if env.top != nil && !bytes.Equal(bytes.TrimSpace(env.payload), bytes.TrimSpace(body)) {
+		return "data."
+	}
+	return ""
+}
+
 // findList returns the array in raw (raw itself, or under one of listKeys,
 // two levels deep at most), the objects passed on the way, which may hold
-// page_info, and the path it took ("" for a bare array, "data.items").
-func findList(raw json.RawMessage, depth int) (json.RawMessage, []fields, string) {
+// page_info, and the path it took from raw ("" for a bare array,
+// "items"); at is raw's own path in the answer.
+func findList(raw json.RawMessage, depth int, at string) (json.RawMessage, []holder, string) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '[' {
 		return raw, nil, ""
@@ -122,8 +139,8 @@ func findList(raw json.RawMessage, depth int) (json.RawMessage, []fields, string
 		if k == "edges" {
 			inner = edgeNodes(inner)
 		}
-		if items, holders, path := findList(inner, depth+1); items != nil {
-			return items, append(holders, obj), joinPath(k, path)
+		if items, holders, path := findList(inner, depth+1, at+k+"."); items != nil {
+			return items, append(holders, holder{obj, at}), joinPath(k, path)
 		}
 	}
 	return nil, nil, ""
@@ -177,26 +194,27 @@ type candidate struct {
 // itself, and says where the cursor was. The cursor is reported only when
 // more pages exist: Relay-style APIs return an end cursor on the last page
 // too.
-func pageInfo(holders []fields) (cursor string, more bool, field string) {
+func pageInfo(holders []holder) (cursor string, more bool, field string) {
 	var candidates []candidate
-	for _, h := range holders {
+	for _, hd := range holders {
+		h := hd.obj
 		if h == nil {
 			continue
 		}
 		for _, k := range infoNames {
 			if pi, err := objectOf(h[k]); err == nil {
-				candidates = append(candidates, candidate{pi, k + "."})
+				candidates = append(candidates, candidate{pi, hd.at + k + "."})
 			}
 		}
 		if meta, err := objectOf(h["meta"]); err == nil {
-			candidates = append(candidates, candidate{meta, "meta."})
+			candidates = append(candidates, candidate{meta, hd.at + "meta."})
 			for _, k := range infoNames {
 				if pi, err := objectOf(meta[k]); err == nil {
-					candidates = append(candidates, candidate{pi, "meta." + k + "."})
+					candidates = append(candidates, candidate{pi, hd.at + "meta." + k + "."})
 				}
 			}
 		}
-		candidates = append(candidates, candidate{h, ""})
+		candidates = append(candidates, candidate{h, hd.at})
 	}
 	known := false
 	for _, c := range candidates {

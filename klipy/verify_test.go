@@ -240,3 +240,36 @@ func personIDs(ps []*klipy.Person) []string {
 	}
 	return ids
 }
+
+func TestDescribeAnswer(t *testing.T) {
+	tests := []struct {
+		name, body string
+		list       bool
+		want       klipy.Layout
+	}{
+		{"contract list", `{"object":"success","data":[{"id":"p1","email":"a"},{"id":"p2","tags":[]}],"page_info":{"has_next_page":true,"end_cursor":"c2"},"meta":{}}`, true,
+			klipy.Layout{Envelope: []string{"data", "meta", "object", "page_info"}, List: "data", Cursor: "page_info.end_cursor", More: true, Fields: []string{"email", "id", "tags"}, Records: 2}},
+		{"relay list", `{"data":{"edges":[{"node":{"id":"p1"}}],"pageInfo":{"hasNextPage":false,"endCursor":"c1"}}}`, true,
+			klipy.Layout{Envelope: []string{"data"}, List: "data.edges", Fields: []string{"id"}, Records: 1}},
+		{"bare array", `[{"id":"p1"}]`, true, klipy.Layout{Fields: []string{"id"}, Records: 1}},
+		{"people key, unknown cursor", `{"people":[{"id":"p1"}],"page_info":{"has_next_page":true,"next_page_token":"x"}}`, true,
+			klipy.Layout{Envelope: []string{"page_info", "people"}, List: "people", More: true, Fields: []string{"id"}, Records: 1}},
+		{"record", `{"success":true,"data":{"id":"p1","email":"a"}}`, false,
+			klipy.Layout{Envelope: []string{"data", "success"}, Fields: []string{"email", "id"}, Records: 1}},
+		{"bare record", `{"id":"p1"}`, false, klipy.Layout{Fields: []string{"id"}, Records: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := klipy.DescribeAnswer([]byte(tt.body), tt.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("layout (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := klipy.DescribeAnswer([]byte(`{"object":"success","data":{"nothing":1}}`), true); err == nil {
+		t.Error("an answer with no list described without error")
+	}
+}
