@@ -13,7 +13,7 @@ import (
 // Reasons a listing is incomplete (Page.Incomplete).
 const (
 	IncompleteNoCursor       = "the API said more pages exist but sent no cursor this client can read"
-	IncompleteRepeatedCursor = "the API sent a cursor it had already sent, so the next page would repeat an earlier one"
+	IncompleteRepeatedCursor = "the API sent a cursor it had already sent (following it would repeat a page)"
 )
 
 // ErrIncomplete is yielded by the All iterators when a listing stops before

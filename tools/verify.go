@@ -34,28 +34,25 @@ func (pc *pageCheck) add(page pageCheck) {
 	}
 }
 
-// apply adds filtered_out, incomplete and a note that says what they mean
-// to a list result m. localOut counts records this server removed on
-// purpose (type/since/until), which also count in filtered_out.
-func (pc pageCheck) apply(m map[string]any, localOut int) {
-	if n := pc.filteredOut + localOut; n > 0 {
-		m["filtered_out"] = n
-	}
-	var note string
+// report says what the findings mean for a list result: filtered_out
+// (localOut counts records this server removed on purpose, type/since/until,
+// which count there too), whether the listing is incomplete, and a note
+// that explains both; existing is any note the result already has. A scan
+// is never flagged incomplete: its scan_complete says so.
+func (pc pageCheck) report(localOut int, existing string) (filteredOut int, incomplete bool, note string) {
+	filteredOut, note = pc.filteredOut+localOut, existing
 	if pc.filteredOut > 0 {
-		note = fmt.Sprintf("Klipy ignored the %s filter: it returned %d record(s) that do not match, which were removed. "+
-			"This list may miss matches on later pages; an empty list does not prove there are none.", pc.filter, pc.filteredOut)
+		note = joinNotes(note, fmt.Sprintf("Klipy ignored the %s filter: it returned %d record(s) that do not match, which were removed. "+
+			"An empty list does not prove there are none: follow next_cursor, or search with query.", pc.filter, pc.filteredOut))
 	}
 	switch {
 	case pc.incomplete != "" && pc.scan:
-		note = joinNotes(note, "The scan is incomplete: "+pc.incomplete+", so matches may be missing; these come from the records read so far.")
+		note = joinNotes(note, "The scan is incomplete: "+pc.incomplete+". Matches may be missing; these come from the records read so far.")
 	case pc.incomplete != "":
-		m["incomplete"] = true
-		note = joinNotes(note, "The listing is incomplete: "+pc.incomplete+", so no further page can be fetched. Do not treat it as the whole list.")
+		incomplete = true
+		note = joinNotes(note, "The listing is incomplete: "+pc.incomplete+". No further page can be fetched; do not treat this as the whole list.")
 	}
-	if note != "" {
-		m["note"] = joinNotes(noteOf(m), note)
-	}
+	return filteredOut, incomplete, note
 }
 
 // scanEnd says whether a scan over pages must stop after page, and whether
@@ -74,11 +71,6 @@ func scanEnd[T any](page *klipy.Page[T], seen map[string]bool) (stop, complete b
 	}
 	seen[page.NextCursor] = true
 	return false, false
-}
-
-func noteOf(m map[string]any) string {
-	s, _ := m["note"].(string)
-	return s
 }
 
 func joinNotes(a, b string) string {

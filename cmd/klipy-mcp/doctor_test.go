@@ -96,7 +96,7 @@ func TestDoctorVariants(t *testing.T) {
 		{klipytest.VariantMoreWithoutCursor, 1, []string{
 			"✗ queryInteractions: HTTP 200; envelope data,meta,object,page_info; list at data; no cursor, problem: the API said more pages exist but sent no cursor"}},
 		{klipytest.VariantCursorRepeated, 1, []string{
-			"✗ queryPeople: HTTP 200; envelope data,meta,object,page_info; list at data; cursor page_info.end_cursor, problem: on page 2, the API sent a cursor it had already sent"}},
+			"✗ queryPeople: HTTP 200; envelope data,meta,object,page_info; list at data; cursor page_info.end_cursor, problem: on page 2, the API sent a cursor it had already sent (following it would repeat a page)"}},
 		{klipytest.VariantRelayList, 1, []string{
 			"queryPeople: HTTP 200; envelope data,meta,object; list at data.edges; cursor data.pageInfo.endCursor, followed to page 2",
 			"missing fields: page_info (required)"}},
