@@ -75,6 +75,13 @@ func (d *doctor) authenticate(ctx context.Context) bool {
 	case err != nil && !errors.As(err, &apiErr):
 		d.r.fail(line{Check: "reachable", Detail: err.Error()})
 		return false
+	case refusedForScope(apiErr):
+		d.r.ok(line{Check: "reachable", Detail: fmt.Sprintf("HTTP %d in %s", apiErr.StatusCode, since(start))})
+		d.r.warn(line{Check: "authenticate", Status: apiErr.StatusCode, Detail: "refused for this key (" + apiErr.Message + "): " +
+			"Klipy lists Authenticate under the ALL scope, so a narrower key may not call it; the workspace, organization " +
+			"and scopes stay unknown (declare scopes with --scopes). The other operations are probed below"})
+		d.scopes()
+		return true
 	case errors.Is(err, klipy.ErrUnauthorized):
 		d.r.ok(line{Check: "reachable", Detail: fmt.Sprintf("HTTP %d in %s", apiErr.StatusCode, since(start))})
 		d.r.fail(line{Check: "key valid", Detail: "the API rejected the key as invalid or expired; issue a new key in Klipy (Settings → API keys)"})
@@ -90,6 +97,18 @@ func (d *doctor) authenticate(ctx context.Context) bool {
 	d.rateLimit(resp.RateLimit)
 	d.shape("authenticate", shapeAuth, false)
 	return true
+}
+
+// refusedForScope reports whether an authenticate error is a refusal for
+// want of a scope (a 403, or a 401 that speaks of scope) rather than a bad
+// key: the docs list Authenticate under ALL, and say a refusal is "401 or
+// 403".
+func refusedForScope(ae *klipy.APIError) bool {
+	if ae == nil {
+		return false
+	}
+	scope := strings.Contains(strings.ToLower(ae.Code+" "+ae.Message), "scope")
+	return ae.StatusCode == http.StatusForbidden || (ae.StatusCode == http.StatusUnauthorized && scope)
 }
 
 func orgSuffix(org string) string {

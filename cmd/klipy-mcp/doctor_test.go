@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -176,5 +177,39 @@ func TestDoctorNeverWrites(t *testing.T) {
 		if r.Method != http.MethodGet && !strings.HasSuffix(r.Path, "/query") {
 			t.Errorf("doctor sent %s %s", r.Method, r.Path)
 		}
+	}
+}
+
+// TestDoctorAuthenticateRefused checks that a key refused by /authenticate
+// for want of ALL (403, or a 401 that speaks of scope) is not reported as a
+// bad key, and that every other read operation is still probed.
+func TestDoctorAuthenticateRefused(t *testing.T) {
+	for name, status := range map[string]int{"403": http.StatusForbidden, "401 about scope": http.StatusUnauthorized} {
+		t.Run(name, func(t *testing.T) {
+			fake := klipytest.NewSandbox()
+			fake.AddKey(klipytest.Key{Token: "klipy_api_reader", Org: klipytest.SandboxOrg, Scopes: []string{"people:read", "interactions:read", "companies:read"}})
+			mux := http.NewServeMux()
+			mux.HandleFunc("/api/v1/authenticate", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(status)
+				w.Write([]byte(`{"object":"error","error":{"code":"insufficient_scope","message":"this API key lacks the ALL scope"}}`))
+			})
+			mux.Handle("/api/v1/", fake)
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			code, stdout, _ := runCLI(t, nil, "doctor", "--base-url", srv.URL+"/api/v1", "--api-key", "klipy_api_reader", "--rate-limit", "60000")
+			if code != 0 {
+				t.Errorf("exit %d, want 0:\n%s", code, stdout)
+			}
+			for _, w := range []string{"! authenticate: HTTP " + fmt.Sprint(status) + "; refused for this key (this API key lacks the ALL scope)",
+				"! scopes: the API does not report them", "queryPeople: HTTP 200", "✓ queryInteractions: HTTP 200", "✓ getCompany: HTTP 200"} {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("report lacks %q:\n%s", w, stdout)
+				}
+			}
+			if strings.Contains(stdout, "key valid: the API rejected") {
+				t.Errorf("a scope refusal reported as a bad key:\n%s", stdout)
+			}
+		})
 	}
 }
