@@ -67,7 +67,7 @@ var flagTable = []flagSpec{
 	{Name: "oauth", Env: "KLIPY_OAUTH", Default: "false", Bool: true, Group: grpHTTP, Usage: "act as the OAuth 2.1 authorization server for hosted connectors (Claude.ai, ChatGPT)"},
 	{Name: "public-url", Env: "KLIPY_PUBLIC_URL", Group: grpHTTP, Usage: "the server's external origin (issuer and resource), e.g. https://mcp.example.com (default: from --addr)"},
 	{Name: "oauth-secret", Env: "KLIPY_OAUTH_SECRET", Group: grpHTTP, Usage: "32-byte key (base64) that encrypts stored Klipy keys; required with --oauth, the same on every replica; never logged"},
-		{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
+	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
 
