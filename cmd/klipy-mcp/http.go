@@ -34,6 +34,11 @@ func runHTTP(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.OAuth {
+		if _, err := oauthSecret(c); err != nil {
+			return err
+		}
+	}
 	var rdb redis.UniversalClient
 	if c.RedisURL != "" {
 		lim, client, err := redisLimiter(ctx, c.RedisURL, logger)

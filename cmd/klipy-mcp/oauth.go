@@ -22,12 +22,9 @@ func oauthServer(c *config, hc hosting.Config, rdb redis.UniversalClient, listen
 		}
 		return nil, nil
 	}
-	if c.Sandbox {
-		return nil, usageError("--oauth does not apply to --sandbox: the sandbox needs no sign-in")
-	}
-	secret, err := oauth.ParseSecret(c.OAuthSecret)
+	secret, err := oauthSecret(c)
 	if err != nil {
-		return nil, usageError("--oauth needs --oauth-secret (KLIPY_OAUTH_SECRET), 32 bytes in base64: %v", err)
+		return nil, err
 	}
 	public, err := publicURL(c, listening)
 	if err != nil {
@@ -59,4 +56,18 @@ func publicURL(c *config, listening string) (string, error) {
 		return "", usageError("invalid --public-url: %v", strings.TrimPrefix(err.Error(), "oauth: "))
 	}
 	return u, nil
+}
+
+// oauthSecret checks the --oauth settings that need no listener, so that a
+// mistake stops the command before it binds its port, and returns the
+// decoded secret. The message never repeats the secret.
+func oauthSecret(c *config) ([]byte, error) {
+	if c.Sandbox {
+		return nil, usageError("--oauth does not apply to --sandbox: the sandbox needs no sign-in")
+	}
+	secret, err := oauth.ParseSecret(c.OAuthSecret)
+	if err != nil {
+		return nil, usageError("--oauth needs --oauth-secret (KLIPY_OAUTH_SECRET), 32 bytes in base64: %v", err)
+	}
+	return secret, nil
 }
