@@ -171,8 +171,8 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if c == nil {
 			return errorResult("No Klipy API key is configured for this server. Set KLIPY_API_KEY (or send your key with the request) and try again."), nil
 		}
-		if e.scope != "" && !c.Allows(e.scope) {
-			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
+		if refused := permit(ctx, c, e.name, e.scope); refused != nil {
+			return refused, nil
 		}
 		res := e.run(withCallerAgent(ctx), s, c, req)
 		if e.toolset == ToolsetPeople && e.kind != KindRead {

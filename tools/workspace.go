@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -22,19 +23,49 @@ func getWorkspace(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallTool
 		return bad
 	}
 	ws, _, err := c.Authenticate(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, klipy.ErrScopesUnknown):
+		ws = &klipy.Workspace{}
+	case err != nil:
 		return toolError(err, errCtx{})
 	}
 	res := schema.WorkspaceResult{Name: sanitizeText(ws.Name), OrganizationID: ws.OrganizationID,
-		Scopes: []string{}, ScopesKnown: ws.ScopesKnown, Tools: []string{}}
+		Scopes: []string{}, ScopesKnown: ws.ScopesKnown, Tools: usableTools(s, c)}
 	for _, sc := range ws.Scopes {
 		res.Scopes = append(res.Scopes, string(sc))
 	}
+	if err != nil {
+		res.Unknown = closedAuthenticate(c, &res)
+	}
+	return success(res)
+}
+
+// usableTools lists the tools c may use here, sorted.
+func usableTools(s *srv, c *klipy.Client) []string {
+	out := []string{}
 	for _, e := range s.byName {
 		if e.scope == "" || c.Allows(e.scope) {
-			res.Tools = append(res.Tools, e.name)
+			out = append(out, e.name)
 		}
 	}
-	slices.Sort(res.Tools)
-	return success(res)
+	slices.Sort(out)
+	return out
+}
+
+// closedAuthenticate fills what can still be said for a key to which
+// /authenticate is closed (declared scopes), and says what is missing and why.
+func closedAuthenticate(c *klipy.Client, res *schema.WorkspaceResult) *schema.WorkspaceUnknown {
+	u := &schema.WorkspaceUnknown{Fields: []string{"name", "organization_id"},
+		Reason: "Klipy's /authenticate refused this key (it probably needs the ALL scope), although the key works for other operations, so the workspace name and organization cannot be learnt."}
+	if scopes, known := c.Scopes(); known {
+		res.ScopesKnown = true
+		for _, sc := range scopes {
+			res.Scopes = append(res.Scopes, string(sc))
+		}
+		u.Reason += " The scopes shown are the ones declared with --scopes (KLIPY_SCOPES)."
+		return u
+	}
+	u.Fields = append(u.Fields, "scopes")
+	u.Reason += " Its scopes are unknown too, so every tool is offered and a tool the key may not use answers with the scope it lacks; declare the key's scopes with --scopes (KLIPY_SCOPES) to list only the tools it may use."
+	return u
 }
