@@ -13,7 +13,8 @@ import (
 func TestCallersCacheIsBounded(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	built := 0
-	cs := newCallers(2, time.Hour, clock.Now, func(key string) (*klipy.Client, error) {
+	cfg := Config{ClientCacheSize: 2, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
+	cs := newCallers(cfg, func(key string) (*klipy.Client, error) {
 		built++
 		return klipy.New(klipy.Options{APIKey: key})
 	})
@@ -23,6 +24,7 @@ func TestCallersCacheIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		cs.promote(c) // as a key the upstream accepted
 		return c
 	}
 	a := get("klipy_api_a")
