@@ -33,7 +33,7 @@ const (
 	DefaultUnverifiedCacheSize = 1000
 	DefaultRejectedKeyTTL      = time.Minute
 	DefaultRejectedCacheSize   = 10000
-	DefaultDiscoveryRate       = 120 // /authenticate checks of new keys per minute, process-wide
+	DefaultDiscoveryRate       = 60 // /authenticate checks of new keys per minute, process-wide
 	DefaultDiscoveryBurst      = 10
 )
 

@@ -3,24 +3,47 @@ package hosting
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
-// newCallerClient returns the constructor of callers' clients: the host's
-// client options plus one process-wide gate on the /authenticate checks of
-// keys not yet known (Config.DiscoveryRate).
-func (h *Handler) newCallerClient(cfg Config) func(string) (*klipy.Client, error) {
-	gate := func() bool { return true }
-	if cfg.DiscoveryRate > 0 {
-		lim := rate.NewLimiter(rate.Limit(float64(cfg.DiscoveryRate)/60), cfg.DiscoveryBurst)
-		gate = lim.Allow
+// rejectedCheckCost is what a check that ends with the key rejected costs
+// the discovery budget, in checks: a flood of bogus keys drains the budget
+// ten times faster than legitimate new keys do, so it reaches the upstream
+// far less often than the rate allows.
+const rejectedCheckCost = 10
+
+// discoveryGate bounds, process-wide, the /authenticate checks of keys not
+// yet known (Config.DiscoveryRate). A nil gate allows everything.
+type discoveryGate struct{ lim *rate.Limiter }
+
+func newDiscoveryGate(cfg Config) *discoveryGate {
+	if cfg.DiscoveryRate < 0 {
+		return nil
 	}
+	return &discoveryGate{lim: rate.NewLimiter(rate.Limit(float64(cfg.DiscoveryRate)/60), cfg.DiscoveryBurst)}
+}
+
+// allow takes one check from the budget, or reports that none is left.
+func (g *discoveryGate) allow() bool { return g == nil || g.lim.Allow() }
+
+// rejected charges the rest of a rejected check's cost; the budget may go
+// into debt, which later checks wait out.
+func (g *discoveryGate) rejected() {
+	if g != nil {
+		g.lim.ReserveN(time.Now(), min(rejectedCheckCost-1, g.lim.Burst()))
+	}
+}
+
+// newCallerClient returns the constructor of callers' clients: the host's
+// client options plus the process-wide discovery gate.
+func (h *Handler) newCallerClient() func(string) (*klipy.Client, error) {
 	return func(key string) (*klipy.Client, error) {
 		opts := h.clientOptions(key)
-		opts.DiscoveryGate = gate
+		opts.DiscoveryGate = h.gate.allow
 		return klipy.New(opts)
 	}
 }
@@ -64,6 +87,7 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 		h.cfg.Logger.Debug("scope discovery failed for the server key; continuing without scopes", "err", err)
 	case errors.Is(err, klipy.ErrUnauthorized):
 		h.callers.reject(req.caller)
+		h.gate.rejected()
 		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
 		writeUnauthorized(w, true)
 		return false

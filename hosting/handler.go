@@ -31,6 +31,7 @@ type Handler struct {
 	metrics    *metrics
 	ready      *readiness
 	serverKey  *caller // nil without a server key
+	gate       *discoveryGate
 
 	closeOnce sync.Once
 	// onShutdown, when set (tests), runs when Serve starts shutting down.
@@ -49,7 +50,8 @@ func New(cfg Config) (*Handler, error) {
 	if reg == nil {
 		reg = newRegistry()
 	}
-	h.callers = newCallers(cfg, h.newCallerClient(cfg))
+	h.gate = newDiscoveryGate(cfg)
+	h.callers = newCallers(cfg, h.newCallerClient())
 	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
 		func() float64 { return float64(h.callers.len()) })
 	if err := h.initServerKey(); err != nil {
