@@ -140,6 +140,7 @@ func (s *srv) visible(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	if c == nil {
 		return list
 	}
+	learnScopes(ctx, c)
 	out := list[:0:0]
 	for _, t := range list {
 		// Tools outside the inventory were added by the embedding program
