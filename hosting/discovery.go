@@ -52,7 +52,7 @@ func (h *Handler) newCallerClient() func(string) (*klipy.Client, error) {
 // moment ago is refused from memory, without asking the upstream again.
 func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) bool {
 	if h.callers.isRejected(req.id) {
-		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
+		h.metrics.rejected("invalid_key")
 		writeUnauthorized(w, true)
 		return false
 	}
@@ -88,7 +88,7 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 	case errors.Is(err, klipy.ErrUnauthorized):
 		h.callers.reject(req.caller)
 		h.gate.rejected()
-		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
+		h.metrics.rejected("invalid_key")
 		writeUnauthorized(w, true)
 		return false
 	case errors.Is(err, klipy.ErrDiscoveryLimited):

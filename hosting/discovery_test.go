@@ -153,7 +153,7 @@ func TestRejectedKeyIsRemembered(t *testing.T) {
 // check costs more of the budget than an accepted one.
 func TestDiscoveryLimit(t *testing.T) {
 	up := newUpstream(t)
-	h, url := host(t, up, Config{DiscoveryRate: 1, DiscoveryBurst: 3})
+	_, url := host(t, up, Config{DiscoveryRate: 1, DiscoveryBurst: 3})
 	var got []int
 	for _, key := range []string{keyAll, keyPeople, "klipy_api_new_1", "klipy_api_new_2", "klipy_api_new_3", "klipy_api_new_4"} {
 		resp, _ := post(t, url, initializeBody, bearer(key))
@@ -166,8 +166,9 @@ func TestDiscoveryLimit(t *testing.T) {
 	if !slices.Equal(got, want) || up.Count() != 3 {
 		t.Errorf("statuses %v, upstream %d; want %v and 3 upstream", got, up.Count(), want)
 	}
-	if v := counterValue(t, h.metrics.rejected.WithLabelValues("discovery_limited")); v != 3 {
-		t.Errorf("discovery_limited counter = %v, want 3", v)
+	metrics := scrape(t, strings.TrimSuffix(url, "/mcp")+"/metrics")
+	if want := `klipy_mcp_http_rejected_total{reason="discovery_limited"} 3`; !strings.Contains(metrics, want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }
 

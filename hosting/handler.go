@@ -14,7 +14,6 @@ import (
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Handler serves /mcp, /healthz, /readyz and /metrics. It is an
@@ -48,7 +47,7 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now)}
 	reg := cfg.Registry
 	if reg == nil {
-		reg = newRegistry()
+		reg = NewRegistry()
 	}
 	h.gate = newDiscoveryGate(cfg)
 	h.callers = newCallers(cfg, h.newCallerClient())
@@ -64,7 +63,7 @@ func New(cfg Config) (*Handler, error) {
 	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
 	mux.HandleFunc("GET /healthz", serveHealth)
 	mux.HandleFunc("GET /readyz", h.ready.serve)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /metrics", reg)
 	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
 }
@@ -271,7 +270,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 		req.id, req.caller = h.serverKey.id, h.serverKey
 		return true
 	}
-	h.metrics.rejected.WithLabelValues("missing_key").Inc()
+	h.metrics.rejected("missing_key")
 	writeUnauthorized(w, false)
 	return false
 }
@@ -298,7 +297,7 @@ func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *requ
 
 // reject answers a request the host refuses and counts it.
 func (h *Handler) reject(w http.ResponseWriter, status int, reason, message string) {
-	h.metrics.rejected.WithLabelValues(reason).Inc()
+	h.metrics.rejected(reason)
 	writeError(w, status, reason, message)
 }
 

@@ -42,17 +42,22 @@ func permit(ctx context.Context, c *klipy.Client, name string, scope klipy.Scope
 	if err == nil {
 		return nil
 	}
+	return errorResult(permitText(err, scope))
+}
+
+// permitText phrases why a tool was not run.
+func permitText(err error, scope klipy.Scope) string {
 	var de *klipy.DiscoveryError
 	switch {
 	case errors.Is(err, klipy.ErrUnauthorized), errors.As(err, new(*klipy.ScopeError)):
-		return toolError(err, errCtx{scope: scope})
+		return errorText(err, errCtx{scope: scope})
 	case errors.As(err, &de):
-		return errorResult(fmt.Sprintf("Could not check what this Klipy API key may do, so nothing was sent: %s. Retry in %s.",
-			checkFailure(de.Err), seconds(de.RetryAfter)))
+		return fmt.Sprintf("Could not check what this Klipy API key may do, so nothing was sent: %s. Retry in %s.",
+			checkFailure(de.Err), seconds(de.RetryAfter))
 	case errors.Is(err, klipy.ErrDiscoveryLimited):
-		return errorResult("Too many new Klipy API keys are being checked right now, so nothing was sent. Retry in a few seconds.")
+		return "Too many new Klipy API keys are being checked right now, so nothing was sent. Retry in a few seconds."
 	default:
-		return toolError(err, errCtx{scope: scope})
+		return errorText(err, errCtx{scope: scope})
 	}
 }
 

@@ -2,6 +2,8 @@ package tools
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // authUnavailable makes the fake's /authenticate answer 503 while every
@@ -157,4 +160,25 @@ func TestGetWorkspaceSaysWhatItCouldNotLearn(t *testing.T) {
 			t.Errorf("declared %v: scopes_known = %v", declared, out["scopes_known"])
 		}
 	}
+}
+
+// keyCheckMessages are the sentences a model reads when a key could not be
+// checked, or when /authenticate is closed to it (for messages.golden).
+func keyCheckMessages(t *testing.T) []message {
+	unavailable := &klipy.TransportError{Op: "authenticate", Err: errors.New("connection refused")}
+	out := []message{
+		{"key check/unavailable", permitText(&klipy.DiscoveryError{Err: unavailable, RetryAfter: 2 * time.Second}, klipy.ScopePeopleRead)},
+		{"key check/timeout", permitText(&klipy.DiscoveryError{Err: fmt.Errorf("klipy: authenticate: %w", context.DeadlineExceeded), RetryAfter: time.Second}, klipy.ScopePeopleRead)},
+		{"key check/rate limited", permitText(&klipy.DiscoveryError{Err: &klipy.APIError{StatusCode: http.StatusTooManyRequests, RetryAfter: 30 * time.Second}, RetryAfter: 30 * time.Second}, klipy.ScopePeopleRead)},
+		{"key check/limited", permitText(klipy.ErrDiscoveryLimited, klipy.ScopePeopleRead)},
+	}
+	for _, declared := range [][]klipy.Scope{nil, {klipy.ScopePeopleRead}} {
+		c, err := klipy.New(klipy.Options{APIKey: "klipy_api_messages", Scopes: declared})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := closedAuthenticate(c, &schema.WorkspaceResult{})
+		out = append(out, message{fmt.Sprintf("get_workspace/unknown (declared %v)", declared), u.Reason})
+	}
+	return out
 }
