@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -225,4 +226,26 @@ func TestAuthenticateNeedsAll(t *testing.T) {
 			t.Errorf("%d requests, want 2 (/authenticate and one probe)", n)
 		}
 	})
+}
+
+// TestDiscoverHoldGrows: the hold after a failed check doubles with every
+// failure in a row, up to 30 s, and a success resets it.
+func TestDiscoverHoldGrows(t *testing.T) {
+	fake, c := plainFake(t, allScopes(t))
+	now := time.Now()
+	klipy.SetClock(c, func() time.Time { return now })
+	fake.FailNext(1000, http.StatusServiceUnavailable)
+	var holds []time.Duration
+	for range 6 {
+		var de *klipy.DiscoveryError
+		if err := c.Discover(ctxTimeout(t, 5*time.Second)); !errors.As(err, &de) {
+			t.Fatalf("Discover = %v, want a *DiscoveryError", err)
+		}
+		holds = append(holds, de.RetryAfter)
+		now = now.Add(de.RetryAfter) // before the next check starts: no lock needed
+	}
+	want := []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second}
+	if !slices.Equal(holds, want) {
+		t.Errorf("holds %v, want %v", holds, want)
+	}
 }
