@@ -28,12 +28,21 @@ import (
 //   - Scopes known: tools/list hides what they do not allow, and tools/call
 //     refuses it before any request.
 
+// listWait bounds how long listing tools waits for a check of the key
+// still in flight (a slow upstream); after it the list is the one for
+// unknown scopes.
+const listWait = time.Second
+
 // learnScopes checks the key before tools are listed, so that the list
 // follows its scopes whenever they can be learnt. The check is shared with
 // every other caller of the key and a failure is reused for a few seconds,
 // so listing never queues behind a failing upstream; on failure the list
 // is the one for unknown scopes.
-func learnScopes(ctx context.Context, c *klipy.Client) { _ = c.Discover(ctx) }
+func learnScopes(ctx context.Context, c *klipy.Client) {
+	ctx, cancel := context.WithTimeout(ctx, listWait)
+	defer cancel()
+	_ = c.Discover(ctx)
+}
 
 // permit checks, before a tool runs, that c may use scope now; it returns
 // the isError result to answer instead, or nil.

@@ -182,3 +182,19 @@ func keyCheckMessages(t *testing.T) []message {
 	}
 	return out
 }
+
+// TestListDoesNotWaitOutASlowCheck: tools/list waits at most listWait for a
+// check of the key still in flight, then lists for unknown scopes.
+func TestListDoesNotWaitOutASlowCheck(t *testing.T) {
+	f := newFake(t)
+	f.SetLatency(listWait + time.Second)
+	e := &env{fake: f, mc: connect(t, newServer(t, Config{Client: f.rawClient(t, f.addKey("people:read"))}))}
+	start := time.Now()
+	names := listed(t, t.Context(), e)
+	if d := time.Since(start); d > listWait+500*time.Millisecond {
+		t.Errorf("tools/list took %v, want about listWait (%v)", d, listWait)
+	}
+	if len(names) != len(ToolNames()) {
+		t.Errorf("tools/list = %v, want the whole catalogue while the key is unchecked", names)
+	}
+}
