@@ -2,8 +2,11 @@ package klipymcp_test
 
 import (
 	"encoding/json"
+	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -109,4 +112,35 @@ func authenticates(fake *klipytest.Server, key string) int {
 		}
 	}
 	return n
+}
+
+// TestStdioFirstCallsUpstreamRefusing: over stdio, with Klipy refusing
+// connections, concurrent first calls all answer isError within 2 s (one
+// shared key check, its failure reused).
+func TestStdioFirstCallsUpstreamRefusing(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String() + "/api/v1"
+	ln.Close()
+	cs := connectStdio(t, base, "klipy_api_refused_upstream")
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "get_person", Arguments: map[string]any{"person_id": "per_1"}})
+			switch {
+			case err != nil:
+				t.Errorf("get_person: %v", err)
+			case !res.IsError:
+				t.Error("get_person succeeded against a refusing upstream")
+			}
+		})
+	}
+	wg.Wait()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("8 concurrent first calls took %v, want ≤ 2s", d)
+	}
 }
