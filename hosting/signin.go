@@ -32,7 +32,7 @@ type tokenAuth struct {
 func (h *Handler) initOAuth(mux *http.ServeMux) {
 	h.oauth = &tokenAuth{srv: h.cfg.OAuth}
 	h.cfg.OAuth.SetObserver(h.metrics.oauthEvent)
-	h.oauth.callers = newCallers(h.cfg.ClientCacheSize, h.cfg.ClientIdleTTL, h.cfg.now, h.newTokenClient)
+	h.oauth.callers = newCallers(h.cfg, h.newTokenClient)
 	h.cfg.OAuth.Routes(mux)
 }
 
@@ -51,13 +51,19 @@ func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
 			next(op, status, d)
 		}
 	}
-	opts := h.cfg.Klipy
-	opts.APIKey = key
+	opts := h.clientOptions(key)
 	opts.Hooks = h.metrics.klipyHooks(outer)
-	if opts.Logger == nil {
-		opts.Logger = h.cfg.Logger
-	}
+	opts.DiscoveryGate = h.gate.allow
 	return klipy.New(opts)
+}
+
+// callersOf returns the cache that holds req's caller: keys reached through
+// a token have their own (their clients watch for Klipy's 401).
+func (h *Handler) callersOf(req *request) *callers {
+	if req.grant != "" {
+		return h.oauth.callers
+	}
+	return h.callers
 }
 
 // authenticateToken resolves an access token to its Klipy key and caller.

@@ -40,6 +40,7 @@ type config struct {
 	Public         bool
 	AllowedOrigins []string
 	RedisURL       string
+	DiscoveryRate  int
 	OAuth          bool
 	PublicURL      string
 	OAuthSecret    string
@@ -77,6 +78,7 @@ func loadConfig(fv flagValues) (*config, error) {
 		Public:         p.bool("public"),
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
+		DiscoveryRate:  p.positive("discovery-rate"),
 		OAuth:          p.bool("oauth"),
 		PublicURL:      strings.TrimSpace(v["public-url"]),
 		OAuthSecret:    v["oauth-secret"],

@@ -64,6 +64,7 @@ var flagTable = []flagSpec{
 	{Name: "public", Env: "KLIPY_PUBLIC", Default: "false", Bool: true, Group: grpListen, Usage: "allow a non-loopback address; hosted mode: callers must send their own key"},
 	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
 	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
+	{Name: "discovery-rate", Env: "KLIPY_DISCOVERY_RATE", Default: "60", Group: grpHTTP, Usage: "checks of keys not yet known (GET /authenticate) per minute, for the whole process"},
 	{Name: "oauth", Env: "KLIPY_OAUTH", Default: "false", Bool: true, Group: grpHTTP, Usage: "act as the OAuth 2.1 authorization server for hosted connectors (Claude.ai, ChatGPT)"},
 	{Name: "public-url", Env: "KLIPY_PUBLIC_URL", Group: grpHTTP, Usage: "the server's external origin (issuer and resource), e.g. https://mcp.example.com (default: from --addr)"},
 	{Name: "oauth-secret", Env: "KLIPY_OAUTH_SECRET", Group: grpHTTP, Usage: "32-byte key (base64) that encrypts stored Klipy keys; required with --oauth, the same on every replica; never logged"},
