@@ -93,6 +93,7 @@ func decodeArgs(tool string, arguments any, into any) error {
 		if err != nil {
 			return err
 		}
+		cv = cleanArgument(cv)
 		if err := check(name, p, cv); err != nil {
 			return err
 		}
