@@ -33,6 +33,7 @@ type metrics struct {
 	rateLimitWaits   prometheus.Counter
 	rateLimitSeconds prometheus.Counter
 	rejected         *prometheus.CounterVec
+	sessionsEvicted  *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, activeSessions, cachedCallers func() float64) *metrics {
@@ -60,9 +61,12 @@ func newMetrics(reg prometheus.Registerer, activeSessions, cachedCallers func() 
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "klipy_mcp_http_rejected_total", Help: "Requests to /mcp refused by the host, by reason.",
 		}, []string{"reason"}),
+		sessionsEvicted: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "klipy_mcp_sessions_evicted_total", Help: "Sessions closed to make room for new ones, by cap reached (per_key, total).",
+		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.toolCalls, m.toolLatency, m.upstream, m.upstreamLatency, m.rateLimitWaits,
-		m.rateLimitSeconds, m.rejected,
+		m.rateLimitSeconds, m.rejected, m.sessionsEvicted,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "klipy_mcp_active_sessions", Help: "Open session-based (2025-11-25 era) MCP sessions.",
 		}, activeSessions),
