@@ -40,6 +40,10 @@ type config struct {
 	Public         bool
 	AllowedOrigins []string
 	RedisURL       string
+	// MaxSessionsPerKey and MaxSessions cap session-based sessions.
+	MaxSessionsPerKey int
+	MaxSessions       int
+	MetricsToken      string
 
 	JSON   bool
 	Readme string
@@ -74,9 +78,11 @@ func loadConfig(fv flagValues) (*config, error) {
 		Public:         p.bool("public"),
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
+		MetricsToken:   strings.TrimSpace(v["metrics-token"]),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
+	c.MaxSessionsPerKey, c.MaxSessions = p.positive("max-sessions-per-key"), p.positive("max-sessions")
 	c.Scopes = p.scopes("scopes")
 	if p.err != nil {
 		return nil, p.err
