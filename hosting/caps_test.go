@@ -49,7 +49,7 @@ func TestSessionsCappedPerKey(t *testing.T) {
 	if resp, _ := post(t, url, listBody, sessionHeaders(keyAll, second)); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the least recently used session answered %d, want 404", resp.StatusCode)
 	}
-	if got := counterValue(t, h.metrics.sessionsEvicted.WithLabelValues(evictPerKey)); got != 4900 {
+	if got := h.metrics.reg.Counter("klipy_mcp_sessions_evicted_total", "reason", evictPerKey).Get(); got != 4900 {
 		t.Errorf("klipy_mcp_sessions_evicted_total{reason=per_key} = %v, want 4900", got)
 	}
 	if heap1 > heap0+5<<20 {
@@ -82,7 +82,7 @@ func TestSessionsCappedInTotal(t *testing.T) {
 	if n := h.sessions.active(); n != 3 {
 		t.Errorf("%d sessions open, want 3", n)
 	}
-	if got := counterValue(t, h.metrics.sessionsEvicted.WithLabelValues(evictTotal)); got != 1 {
+	if got := h.metrics.reg.Counter("klipy_mcp_sessions_evicted_total", "reason", evictTotal).Get(); got != 1 {
 		t.Errorf("klipy_mcp_sessions_evicted_total{reason=total} = %v, want 1", got)
 	}
 }

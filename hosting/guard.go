@@ -129,7 +129,7 @@ func (h *Handler) metricsAuth(next http.Handler) http.Handler {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			h.metrics.rejected.WithLabelValues("metrics_token").Inc()
+			h.metrics.rejected("metrics_token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="`+authRealm+` metrics"`)
 			writeError(w, http.StatusUnauthorized, "metrics_token", "/metrics needs Authorization: Bearer <the metrics token>.")
 			return
