@@ -189,6 +189,7 @@ func TestLongRetryAfterNextCallReturnsAtOnce(t *testing.T) {
 	_, _, err := c.People.Get(context.Background(), "p1")
 	el := time.Since(start)
 	d, _ := klipy.RetryAfter(err)
+	t.Logf("the call after a 429 with Retry-After: 30 returned in %v: %v", el, err)
 	if !errors.Is(err, klipy.ErrRateLimited) || el >= 100*time.Millisecond || d < 29*time.Second || d > 30*time.Second {
 		t.Fatalf("next call: %v after %v (retry %v); want ErrRateLimited within 100ms, about 30s", err, el, d)
 	}
