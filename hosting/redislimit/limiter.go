@@ -232,11 +232,10 @@ func (l *Limiter) fail(ctx context.Context, key string, perMinute int, err error
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	l.down.Store(true)
+	l.markDown()
 	if l.opts.Fallback == nil {
 		return fmt.Errorf("redislimit: %w", err)
 	}
-	l.probeAt.Store(time.Now().Add(l.opts.ProbeEvery).UnixNano())
 	return l.fallback(ctx, key, perMinute, err)
 }
 
@@ -250,6 +249,13 @@ func (l *Limiter) fallback(ctx context.Context, key string, perMinute int, err e
 			"err", err, "replicas", n, "per_minute", perMinute, "share", share)
 	}
 	return l.opts.Fallback.Wait(ctx, key, share)
+}
+
+// markDown notes a failed Redis call: Redis is not asked again for
+// ProbeEvery.
+func (l *Limiter) markDown() {
+	l.down.Store(true)
+	l.probeAt.Store(time.Now().Add(l.opts.ProbeEvery).UnixNano())
 }
 
 // up notes a Redis call that worked, and says so once after an outage.
@@ -331,7 +337,7 @@ func (l *Limiter) Paused(bucket string) time.Duration {
 	defer cancel()
 	ms, err := l.rdb.Get(ctx, l.pauseKey(bucket)).Int64()
 	if err != nil {
-		return 0 // none (redis.Nil), or Redis is down: Wait finds out
+		return 0 // none (redis.Nil), or Redis is down, which Wait reports
 	}
 	until := time.UnixMilli(ms)
 	l.pauses.Pause(bucket, until)
