@@ -212,3 +212,25 @@ func TestPausesShared(t *testing.T) {
 		t.Errorf("another bucket waits %v, want 0", d)
 	}
 }
+
+// TestOutageProbesRedisSparingly: during an outage the calls between two
+// probes go straight to the fallback; they do not ask Redis, even once it is
+// back, until the next probe is due.
+func TestOutageProbesRedisSparingly(t *testing.T) {
+	r := startTCPRedis(t)
+	logs := &logCount{counts: map[slog.Level]int{}}
+	l := replica(t, r.url(), redislimit.Options{Fallback: klipy.NewLocalLimiter(), Logger: slog.New(logs), ProbeEvery: time.Hour})
+	r.stop()
+	if err := l.Wait(context.Background(), "key:probe", 600); err != nil {
+		t.Fatalf("Wait during the outage: %v", err)
+	}
+	r.start()
+	for range 5 {
+		if err := l.Wait(context.Background(), "key:probe", 600); err != nil {
+			t.Fatalf("Wait before the next probe: %v", err)
+		}
+	}
+	if w, i := logs.count(slog.LevelWarn), logs.count(slog.LevelInfo); w != 1 || i != 0 {
+		t.Errorf("%d warnings and %d notes that Redis is back; want 1 and 0 (no probe was due)", w, i)
+	}
+}
