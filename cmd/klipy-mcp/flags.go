@@ -25,7 +25,7 @@ const (
 	grpLog      = "log"      // every command that runs something
 	grpHTTP     = "http"     // http only
 	grpListen   = "listen"   // http and sandbox
-	grpOutput   = "output"   // call and tools
+	grpOutput   = "output"   // call, tools and doctor
 	grpTools    = "tools"    // tools only
 	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
 )
@@ -67,7 +67,7 @@ var flagTable = []flagSpec{
 	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used one is closed"},
 	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used one is closed"},
 	{Name: "metrics-token", Env: "KLIPY_METRICS_TOKEN", Group: grpHTTP, Usage: "bearer token /metrics requires (Authorization: Bearer <token>); never logged"},
-	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload)"},
+	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
 
@@ -77,7 +77,7 @@ var commandGroups = map[string][]string{
 	"http":    {grpUpstream, grpServe, grpLog, grpListen, grpHTTP},
 	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
 	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
-	"doctor":  {grpUpstream, grpLog},
+	"doctor":  {grpUpstream, grpLog, grpOutput},
 	"sandbox": {grpLog, grpListen},
 	"version": {},
 }
@@ -224,7 +224,7 @@ var commandHelp = map[string]string{
 	"http":    "Serve MCP over streamable HTTP at /mcp, plus /healthz, /readyz and /metrics.",
 	"call":    "Run one tool exactly as an MCP client would and print its result. Exit 1 when the result is an error.",
 	"tools":   "Print the tool catalogue for the current configuration (markdown table, or --json for the tools/list payload).",
-	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom and contract drift. Never writes.",
+	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom, and for every read operation the answer's shape, cursor, filters and contract drift (--json for a bug report). Never writes.",
 	"sandbox": "Serve the fake Klipy REST API, seeded with the demo workspace, for people building integrations.",
 	"version": "Print the version, commit and Go version.",
 }
