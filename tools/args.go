@@ -79,6 +79,7 @@ func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 	if err != nil {
 		return err
 	}
+	clean = cleanArgument(clean).(map[string]any)
 	if err := sch.Validate(clean); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {

@@ -41,6 +41,10 @@ type config struct {
 	AllowedOrigins []string
 	RedisURL       string
 	DiscoveryRate  int
+	// MaxSessionsPerKey and MaxSessions cap session-based sessions.
+	MaxSessionsPerKey int
+	MaxSessions       int
+	MetricsToken      string
 
 	JSON   bool
 	Readme string
@@ -76,9 +80,11 @@ func loadConfig(fv flagValues) (*config, error) {
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
 		DiscoveryRate:  p.positive("discovery-rate"),
+		MetricsToken:   strings.TrimSpace(v["metrics-token"]),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
+	c.MaxSessionsPerKey, c.MaxSessions = p.positive("max-sessions-per-key"), p.positive("max-sessions")
 	c.Scopes = p.scopes("scopes")
 	if p.err != nil {
 		return nil, p.err

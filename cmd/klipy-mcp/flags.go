@@ -65,6 +65,9 @@ var flagTable = []flagSpec{
 	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
 	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
 	{Name: "discovery-rate", Env: "KLIPY_DISCOVERY_RATE", Default: "60", Group: grpHTTP, Usage: "checks of keys not yet known (GET /authenticate) per minute, for the whole process"},
+	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used one is closed"},
+	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used one is closed"},
+	{Name: "metrics-token", Env: "KLIPY_METRICS_TOKEN", Group: grpHTTP, Usage: "bearer token /metrics requires (Authorization: Bearer <token>); never logged"},
 	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
