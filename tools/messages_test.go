@@ -252,6 +252,10 @@ func otherMessages(t *testing.T) []message {
 	f := newFake(t)
 	noKey := connect(t, newServer(t, Config{}))
 	out = append(out, message{"no key", errText(t, call(t, noKey, "get_workspace", nil))})
+	noKeyRead := mcp.ReadResourceRequest{}
+	noKeyRead.Params.URI = "klipy://people/per_1"
+	_, err = noKey.ReadResource(t.Context(), noKeyRead)
+	out = append(out, message{"resource/no key", fmt.Sprint(err)})
 	out = append(out, message{"encoding bug", text(t, success(func() {}))})
 
 	narrow := connect(t, newServer(t, Config{Client: f.client(t, "people:read")}))
