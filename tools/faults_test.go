@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"cmp"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,26 +11,29 @@ import (
 
 // TestFaultsBecomeIsErrorResults injects each fault of SPEC §10 in front of
 // a read and checks that the model gets an isError result that says what
-// happened, within the deadline. Each attempt may take 2 s (150 ms where the
-// timeout is the fault), so a slow machine still sees the fault injected.
+// happened, within the deadline. Every case but the timeout gets a generous
+// deadline, so that reading an 11 MiB body under -race on a loaded machine
+// does not turn into a timeout and hide the fault under test.
 func TestFaultsBecomeIsErrorResults(t *testing.T) {
 	cases := []struct {
-		name    string
-		inject  func(f *fake)
-		want    []string
-		timeout time.Duration
+		name   string
+		inject func(f *fake)
+		want   []string
 	}{
-		{"5xx burst", func(f *fake) { f.FailNext(10, http.StatusBadGateway) }, []string{"unavailable", "502", "even after retries"}, 0},
-		{"dropped connections", func(f *fake) { f.DropNext(10) }, []string{"unavailable", "EOF", "even after retries"}, 0},
-		{"429 storm", func(f *fake) { f.ThrottleNext(10, 90*time.Second) }, []string{"Retry in 90 seconds"}, 0},
-		{"malformed JSON", func(f *fake) { f.MalformNext(10) }, []string{"unavailable", "JSON"}, 0},
-		{"oversized body", func(f *fake) { f.OversizeNext(10, klipy.MaxResponseBytes+1<<20) }, []string{"unavailable", "10 MiB"}, 0},
-		{"timeout", func(f *fake) { f.SetLatency(2 * time.Second) }, []string{"unavailable", "deadline exceeded"}, 150 * time.Millisecond},
+		{"5xx burst", func(f *fake) { f.FailNext(10, http.StatusBadGateway) }, []string{"unavailable", "502", "even after retries"}},
+		{"dropped connections", func(f *fake) { f.DropNext(10) }, []string{"unavailable", "EOF", "even after retries"}},
+		{"429 storm", func(f *fake) { f.ThrottleNext(10, 90*time.Second) }, []string{"Retry in 90 seconds"}},
+		{"malformed JSON", func(f *fake) { f.MalformNext(10) }, []string{"unavailable", "JSON"}},
+		{"oversized body", func(f *fake) { f.OversizeNext(10, klipy.MaxResponseBytes+1<<20) }, []string{"unavailable", "10 MiB"}},
+		{"timeout", func(f *fake) { f.SetLatency(2 * time.Second) }, []string{"unavailable", "deadline exceeded"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFake(t)
-			timeout := cmp.Or(c.timeout, 2*time.Second)
+			timeout := 3 * time.Second
+			if c.name == "timeout" {
+				timeout = 150 * time.Millisecond
+			}
 			kc, err := klipy.New(klipy.Options{BaseURL: f.url, APIKey: f.addKey(), RateLimit: unlimits,
 				OrgLimit: unlimits, Timeout: timeout})
 			if err != nil {
@@ -41,7 +43,7 @@ func TestFaultsBecomeIsErrorResults(t *testing.T) {
 			c.inject(f)
 			start := time.Now()
 			msg := errText(t, call(t, mc, "get_person", map[string]any{"person_id": jordanID}))
-			if d := time.Since(start); d > 5*time.Second {
+			if d := time.Since(start); d > 8*time.Second {
 				t.Errorf("answered after %v", d)
 			}
 			for _, w := range c.want {
