@@ -26,7 +26,7 @@ func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractions
 	if a.Type != "" && !slices.Contains(klipy.InteractionTypes, a.Type) {
 		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40))
 	}
-	search := fingerprint("search_interactions", a.PersonID, a.CompanyID)
+	search := fingerprint(d.tool, a.PersonID, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)
 	if err != nil {
 		return none, err
