@@ -1,0 +1,290 @@
+// Shared pieces of the klipy-mcp views: the App connection, host theme and
+// fonts, safe DOM building, links through the host, and the empty, error
+// and loading states.
+//
+// Record text is untrusted. Every string from a record reaches the page
+// through textContent or an attribute set by the DOM API, never innerHTML.
+import {
+  App,
+  applyDocumentTheme,
+  applyHostFonts,
+  applyHostStyleVariables,
+  type McpUiHostContext,
+} from "@modelcontextprotocol/ext-apps";
+
+export type Rec = Record<string, unknown>;
+
+/** A tool result as the host sends it to the view. */
+export interface ToolResult {
+  content?: Array<{ type: string; text?: string }>;
+  structuredContent?: Rec;
+  isError?: boolean;
+}
+
+type Child = Node | string | null | undefined | false;
+
+/** el builds an element; strings become text nodes, never markup. */
+export function el(tag: string, cls?: string, ...children: Child[]): HTMLElement {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(typeof c === "string" ? document.createTextNode(c) : c);
+  }
+  return e;
+}
+
+/** str returns v when it is a non-empty string (after trimming), else "". */
+export function str(v: unknown): string {
+  return typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : "";
+}
+
+/** clip shortens s to at most n characters, ending with an ellipsis. */
+export function clip(s: string, n: number): string {
+  const chars = Array.from(s);
+  return chars.length <= n ? s : chars.slice(0, n - 1).join("").trimEnd() + "…";
+}
+
+/** Longest record text a view shows, even after "Show more". */
+export const MAX_TEXT = 4000;
+
+let app: App;
+
+const SAFE_SCHEMES = ["https:", "http:", "mailto:", "tel:"];
+
+/**
+ * link makes an anchor that asks the host to open url (ui/open-link); the
+ * sandboxed view never navigates itself. Other schemes (javascript:, data:)
+ * give plain text.
+ */
+export function link(label: string, url: string, cls = "link"): HTMLElement {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return el("span", cls, label);
+  }
+  if (!SAFE_SCHEMES.includes(parsed.protocol)) return el("span", cls, label);
+  const a = el("a", cls, label) as HTMLAnchorElement;
+  a.href = parsed.href;
+  a.rel = "noopener noreferrer";
+  a.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    app?.openLink({ url: parsed.href }).catch(() => {});
+  });
+  return a;
+}
+
+/** webURL turns a bare domain or LinkedIn path into an https URL. */
+export function webURL(v: string): string {
+  if (!v) return "";
+  return /^[a-z][a-z0-9+.-]*:/i.test(v) ? v : "https://" + v.replace(/^\/+/, "");
+}
+
+/** state renders a designed empty, error or loading state. */
+export function state(kind: "empty" | "error" | "loading", title: string, detail?: string): HTMLElement {
+  const box = el("section", `state state-${kind}`, el("p", "state-title", title), detail ? el("p", "state-detail", clip(detail, 600)) : null);
+  box.setAttribute("role", kind === "error" ? "alert" : "status");
+  return box;
+}
+
+/** show replaces the view's content. */
+export function show(...nodes: Node[]): void {
+  const root = document.getElementById("root")!;
+  root.replaceChildren(...nodes);
+}
+
+/** errorText returns the message of an isError result. */
+export function errorText(r: ToolResult): string {
+  return (r.content ?? []).map((c) => c.text ?? "").join("\n").trim() || "The tool reported an error.";
+}
+
+let hostLocale: string | undefined;
+let hostTimeZone: string | undefined;
+
+function applyContext(ctx: McpUiHostContext | undefined): void {
+  if (!ctx) return;
+  if (ctx.theme) applyDocumentTheme(ctx.theme);
+  if (ctx.styles?.variables) applyHostStyleVariables(ctx.styles.variables);
+  if (ctx.styles?.css?.fonts) applyHostFonts(ctx.styles.css.fonts);
+  if (ctx.locale) hostLocale = ctx.locale;
+  if (ctx.timeZone) hostTimeZone = ctx.timeZone;
+}
+
+/** dayKey is the calendar day of t in the host's time zone (YYYY-MM-DD). */
+export function dayKey(t: Date): string {
+  const f = new Intl.DateTimeFormat("en-CA", { timeZone: hostTimeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return f.format(t);
+}
+
+/** dayLabel formats a day heading in the host's locale. */
+export function dayLabel(t: Date): string {
+  return new Intl.DateTimeFormat(hostLocale, { timeZone: hostTimeZone, weekday: "short", year: "numeric", month: "short", day: "numeric" }).format(t);
+}
+
+/** timeLabel formats the time of day in the host's locale. */
+export function timeLabel(t: Date): string {
+  return new Intl.DateTimeFormat(hostLocale, { timeZone: hostTimeZone, hour: "numeric", minute: "2-digit" }).format(t);
+}
+
+/** when reads a record timestamp (RFC 3339 or epoch ms). */
+export function when(v: unknown): Date | null {
+  if (typeof v === "number") return new Date(v);
+  if (typeof v === "string" && v) {
+    const d = new Date(v);
+    return isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+/** callTool calls a server tool through the host, or null when it cannot. */
+export async function callTool(name: string, args: Rec): Promise<ToolResult | null> {
+  if (!app.getHostCapabilities()?.serverTools) return null;
+  try {
+    return (await app.callServerTool({ name, arguments: args })) as ToolResult;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * start connects the view to its host and renders every tool result it is
+ * sent; render gets the structured content of a successful result.
+ */
+export function start(name: string, render: (data: Rec) => void | Promise<void>): void {
+  app = new App({ name: `klipy-mcp ${name} view`, version: "1" }, {});
+  show(state("loading", "Loading…"));
+  app.onhostcontextchanged = (ctx) => applyContext(ctx);
+  app.ontoolcancelled = () => show(state("error", "The request was cancelled.", "Ask again to see this view."));
+  app.ontoolresult = async (r) => {
+    const res = r as ToolResult;
+    if (res.isError) {
+      show(state("error", "Klipy could not answer.", errorText(res)));
+      return;
+    }
+    const data = res.structuredContent ?? parseText(res);
+    if (!data) {
+      show(state("error", "This result has nothing to show.", "The tool returned no record."));
+      return;
+    }
+    try {
+      await render(data);
+    } catch (e) {
+      show(state("error", "This record could not be shown.", String(e)));
+    }
+  };
+  app
+    .connect()
+    .then(() => applyContext(app.getHostContext()))
+    .catch((e) => show(state("error", "The view could not reach its host.", String(e))));
+}
+
+function parseText(r: ToolResult): Rec | null {
+  const t = r.content?.find((c) => c.type === "text")?.text;
+  if (!t) return null;
+  try {
+    const v = JSON.parse(t);
+    return v && typeof v === "object" ? (v as Rec) : null;
+  } catch {
+    return null;
+  }
+}
+
+const TYPE_LABELS: Record<string, string> = {
+  DIRECT_MESSAGE: "Message",
+  EMAIL: "Email",
+  MEETING: "Meeting",
+  MEMO: "Memo",
+  BOOKING_CREATED: "Booking",
+  BOOKING_CANCELLED: "Cancelled booking",
+  MANUAL: "Note",
+  API_EVENT: "Event",
+  VOICE_NOTE: "Voice note",
+};
+
+const DIRECTION_LABELS: Record<string, string> = {
+  INBOUND: "Inbound",
+  OUTBOUND: "Outbound",
+  HYBRID: "Both ways",
+  INTERNAL: "Internal",
+  EVENT: "Event",
+};
+
+function label(map: Record<string, string>, v: string): string {
+  return map[v] ?? v.toLowerCase().replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Summaries longer than this get a "Show more" button. */
+const SUMMARY_PREVIEW = 180;
+
+function interactionItem(it: Rec): HTMLElement {
+  const type = str(it.type) || str(it.source);
+  const dir = str(it.direction);
+  const date = when(it.interactionDate) ?? when(it.creationTime);
+  const head = el(
+    "div",
+    "item-head",
+    type ? el("span", `badge badge-${type.toLowerCase()}`, label(TYPE_LABELS, type)) : null,
+    dir ? el("span", "direction", label(DIRECTION_LABELS, dir)) : null,
+    date ? el("time", "time", timeLabel(date)) : null,
+  );
+  if (date) head.querySelector("time")!.setAttribute("datetime", date.toISOString());
+  const title = el("p", "item-title", clip(str(it.title) || "(no title)", 200));
+  const li = el("li", "item", head, title);
+  const summary = clip(str(it.summary), MAX_TEXT);
+  if (summary) {
+    const short = clip(summary, SUMMARY_PREVIEW);
+    const p = el("p", "item-summary", short);
+    li.append(p);
+    if (short !== summary) {
+      const more = el("button", "more", "Show more") as HTMLButtonElement;
+      more.type = "button";
+      more.setAttribute("aria-expanded", "false");
+      more.addEventListener("click", () => {
+        const open = more.getAttribute("aria-expanded") === "true";
+        p.textContent = open ? short : summary;
+        more.textContent = open ? "Show more" : "Show less";
+        more.setAttribute("aria-expanded", String(!open));
+      });
+      li.append(more);
+    }
+  }
+  return li;
+}
+
+/**
+ * timeline renders interactions grouped by day, newest first. Undated
+ * interactions come last.
+ */
+export function timeline(items: Rec[]): HTMLElement {
+  const dated = items
+    .map((it) => ({ it, t: when(it.interactionDate) ?? when(it.creationTime) }))
+    .sort((a, b) => (b.t?.getTime() ?? -Infinity) - (a.t?.getTime() ?? -Infinity));
+  const list = el("ol", "timeline");
+  let day = "";
+  let group: HTMLElement | null = null;
+  for (const { it, t } of dated) {
+    const key = t ? dayKey(t) : "undated";
+    if (key !== day || !group) {
+      day = key;
+      const heading = el("h3", "day", t ? dayLabel(t) : "Undated");
+      if (t) heading.setAttribute("data-day", key);
+      group = el("ol", "day-items");
+      list.append(el("li", "day-group", heading, group));
+    }
+    group.append(interactionItem(it));
+  }
+  return list;
+}
+
+/** section renders a titled part of a card with a count. */
+export function section(title: string, count: number | null, ...body: Child[]): HTMLElement {
+  const h = el("h2", "section-title", title, count === null ? null : el("span", "count", String(count)));
+  return el("section", "section", h, ...body);
+}
+
+/** fact renders one label/value row, or nothing when the value is empty. */
+export function fact(name: string, value: Node | string): HTMLElement | null {
+  if (value === "") return null;
+  return el("div", "fact", el("dt", "", name), el("dd", "", value));
+}
