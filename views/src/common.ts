@@ -231,7 +231,8 @@ function interactionItem(it: Rec): HTMLElement {
   if (date) head.querySelector("time")!.setAttribute("datetime", date.toISOString());
   const title = el("p", "item-title", clip(str(it.title) || "(no title)", 200));
   const li = el("li", "item", head, title);
-  const summary = clip(str(it.summary), MAX_TEXT);
+  // Blank lines between paragraphs cost height and say nothing here.
+  const summary = clip(str(it.summary).replace(/\n\s*\n+/g, "\n"), MAX_TEXT);
   if (summary) {
     const short = clip(summary, SUMMARY_PREVIEW);
     const p = el("p", "item-summary", short);
