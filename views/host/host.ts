@@ -71,10 +71,14 @@ async function callServer(name: string, args: unknown): Promise<unknown> {
 // The host's instrumentation, first in the view's head: it reports every
 // CSP violation (a network request the view should not make) to the host.
 const PROBE =
-  "<script>document.addEventListener('securitypolicyviolation',function(e){parent.postMessage({klipyCsp:e.violatedDirective+' '+e.blockedURI},'*')})</script>";
+  "<script>document.addEventListener('securitypolicyviolation',function(e){parent.postMessage({klipyCsp:e.violatedDirective+' '+e.blockedURI+' at '+e.lineNumber+':'+e.columnNumber},'*')})</script>";
 
 /** load puts html in a sandboxed iframe and resolves once the view is initialized. */
 async function load(html: string, theme: Theme, width: number): Promise<void> {
+  report.opened = [];
+  report.calls = [];
+  report.violations = [];
+  report.xss = 0;
   document.body.style.width = `${width}px`;
   const doc = html.replace(/<head>/i, `<head><meta http-equiv="Content-Security-Policy" content="${CSP}">${PROBE}`);
   frame = document.createElement("iframe");
@@ -117,7 +121,7 @@ async function settled(timeoutMs: number): Promise<boolean> {
   for (;;) {
     const doc = frame?.contentDocument;
     const root = doc?.getElementById("root");
-    if (root && root.childElementCount && !doc!.querySelector(".state-loading")) {
+    if (root && root.childElementCount && !root.hasAttribute("aria-busy") && !doc!.querySelector(".state-loading")) {
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       frame!.style.height = `${doc!.documentElement.scrollHeight}px`;
       return true;

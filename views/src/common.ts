@@ -4,6 +4,7 @@
 //
 // Record text is untrusted. Every string from a record reaches the page
 // through textContent or an attribute set by the DOM API, never innerHTML.
+import "./jitless";
 import {
   App,
   applyDocumentTheme,
@@ -167,10 +168,16 @@ export function start(name: string, render: (data: Rec) => void | Promise<void>)
       show(state("error", "This result has nothing to show.", "The tool returned no record."));
       return;
     }
+    // aria-busy stays set while the view still looks things up through
+    // the host (a company name, a company's people).
+    const root = document.getElementById("root")!;
+    root.setAttribute("aria-busy", "true");
     try {
       await render(data);
     } catch (e) {
       show(state("error", "This record could not be shown.", String(e)));
+    } finally {
+      root.removeAttribute("aria-busy");
     }
   };
   app
