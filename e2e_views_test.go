@@ -142,6 +142,50 @@ func TestViewsOverStdio(t *testing.T) {
 	t.Run("company", func(t *testing.T) { checkCompany(t, h) })
 	t.Run("states", func(t *testing.T) { checkStates(t, h) })
 	t.Run("untrusted text", func(t *testing.T) { checkUntrusted(t, h) })
+	t.Run("contrast", func(t *testing.T) { checkContrast(t, h) })
+}
+
+// checkContrast holds every text of both views to WCAG AA (4.5:1) in both
+// themes, with the host's colours and with the views' own.
+func checkContrast(t *testing.T, h *viewHost) {
+	person, _ := callJSON(t, h.src, "get_person", map[string]any{"person_id": viewJordan, "include_interactions": true})
+	company, _ := callJSON(t, h.src, "get_company", map[string]any{"company_id": viewAcme})
+	for _, v := range []struct {
+		uri    string
+		result json.RawMessage
+	}{{"ui://klipy/person", person}, {"ui://klipy/company", company}} {
+		view, err := h.src.View(t.Context(), v.uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, theme := range []string{"light", "dark"} {
+			for _, hostStyles := range []bool{true, false} {
+				if err := h.LoadWith(t.Context(), view.Text, theme, 480, hostStyles); err != nil {
+					t.Fatal(err)
+				}
+				if err := h.SendResult(t.Context(), v.result); err != nil {
+					t.Fatal(err)
+				}
+				r, err := h.Inspect(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(r.Contrast) < 10 {
+					t.Errorf("%s %s: contrast measured for %d selectors only: %v", v.uri, theme, len(r.Contrast), r.Contrast)
+				}
+				low := 21.0
+				for _, ratio := range r.Contrast {
+					low = min(low, ratio)
+				}
+				t.Logf("%s, %s theme, host styles %t: lowest text contrast %.2f over %d selectors", v.uri, theme, hostStyles, low, len(r.Contrast))
+				for sel, ratio := range r.Contrast {
+					if ratio < 4.5 {
+						t.Errorf("%s, %s theme, host styles %t: %s has contrast %.2f, below 4.5", v.uri, theme, hostStyles, sel, ratio)
+					}
+				}
+			}
+		}
+	}
 }
 
 func checkPerson(t *testing.T, h *viewHost) {
@@ -243,6 +287,9 @@ func checkCompany(t *testing.T, h *viewHost) {
 	np, ni := len(people["people"].([]any)), len(its["interactions"].([]any))
 	if len(r.People) != np || np == 0 || !slices.Contains(r.People, "Jordan Patel") {
 		t.Errorf("people %q, want %d including Jordan Patel", r.People, np)
+	}
+	if r.Contrast[".with"] == 0 {
+		t.Error("company interactions do not name the people they involved")
 	}
 	if r.Items != ni || !slices.Contains(r.Sections, "People"+itoa(np)) || !slices.Contains(r.Sections, "Recent interactions"+itoa(ni)) {
 		t.Errorf("sections %q, %d items; want %d people, %d interactions", r.Sections, r.Items, np, ni)

@@ -48,10 +48,10 @@ let bridge: AppBridge | null = null;
 let frame: HTMLIFrameElement | null = null;
 let context: McpUiHostContext = {};
 
-function hostContext(theme: Theme, width: number): McpUiHostContext {
+function hostContext(theme: Theme, width: number, styles = true): McpUiHostContext {
   return {
     theme,
-    styles: { variables: palettes[theme] as never },
+    styles: styles ? { variables: palettes[theme] as never } : undefined,
     locale: "en-US",
     timeZone: "UTC",
     platform: "web",
@@ -74,7 +74,7 @@ const PROBE =
   "<script>document.addEventListener('securitypolicyviolation',function(e){parent.postMessage({klipyCsp:e.violatedDirective+' '+e.blockedURI+' at '+e.lineNumber+':'+e.columnNumber},'*')})</script>";
 
 /** load puts html in a sandboxed iframe and resolves once the view is initialized. */
-async function load(html: string, theme: Theme, width: number): Promise<void> {
+async function load(html: string, theme: Theme, width: number, styles = true): Promise<void> {
   report.opened = [];
   report.calls = [];
   report.violations = [];
@@ -85,7 +85,7 @@ async function load(html: string, theme: Theme, width: number): Promise<void> {
   frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
   frame.style.cssText = `width:${width}px;height:200px;border:0;display:block`;
   document.body.replaceChildren(frame);
-  context = hostContext(theme, width);
+  context = hostContext(theme, width, styles);
   // The iframe's window proxy outlives the navigation to srcdoc, so the
   // bridge listens before the view's first message (ui/initialize).
   const win = frame.contentWindow!;
@@ -131,6 +131,36 @@ async function settled(timeoutMs: number): Promise<boolean> {
   }
 }
 
+function rgb(c: string): number[] | null {
+  const m = c.match(/rgba?\(([^)]+)\)/);
+  if (!m) return null;
+  const v = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+  return v.length >= 4 && v[3] === 0 ? null : v.slice(0, 3);
+}
+
+function luminance([r, g, b]: number[]): number {
+  const f = (x: number) => ((x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+
+/** contrast returns the lowest WCAG contrast ratio of text matching selector, or 0 when none. */
+function contrast(selector: string): number {
+  const doc = frame!.contentDocument!;
+  const win = frame!.contentWindow!;
+  let lowest = 0;
+  for (const e of Array.from(doc.querySelectorAll(selector))) {
+    const fg = rgb(win.getComputedStyle(e).color)!;
+    let bg: number[] | null = null;
+    for (let p: Element | null = e; p && !bg; p = p.parentElement) bg = rgb(win.getComputedStyle(p).backgroundColor);
+    const [a, b] = [luminance(fg), luminance(bg ?? [255, 255, 255])].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    lowest = lowest === 0 ? ratio : Math.min(lowest, ratio);
+  }
+  return Math.round(lowest * 100) / 100;
+}
+
+const TEXT = ["body", ".name", ".subtitle", ".fact dt", ".fact dd", "a.link", ".remarks", ".section-title", ".count", ".day", ".badge", ".direction", ".time", ".with", ".item-title", ".item-summary", "button.more", ".person-title", ".state-title", ".state-detail"];
+
 /** inspect reports what the view rendered, for the tests to check. */
 function inspect(): unknown {
   const doc = frame!.contentDocument!;
@@ -162,6 +192,7 @@ function inspect(): unknown {
     height: doc.documentElement.scrollHeight,
     images: q("img").length,
     scripts: q("script").length,
+    contrast: Object.fromEntries(TEXT.map((s) => [s, contrast(s)]).filter(([, r]) => r !== 0)),
     report,
   };
 }

@@ -70,7 +70,10 @@ type Report struct {
 	Height         int        `json:"height"`
 	Images         int        `json:"images"`
 	Scripts        int        `json:"scripts"`
-	Host           struct {
+	// Contrast is the lowest WCAG contrast ratio of the text matching each
+	// CSS selector against its background.
+	Contrast map[string]float64 `json:"contrast"`
+	Host     struct {
 		Opened []string `json:"opened"`
 		Calls  []struct {
 			Name      string         `json:"name"`
@@ -226,7 +229,13 @@ func js(v any) string {
 // context of theme ("light" or "dark") and width CSS pixels, and waits for
 // the view's ui/initialize handshake.
 func (h *Host) Load(ctx context.Context, html, theme string, width int) error {
-	return h.eval(ctx, fmt.Sprintf("klipyHost.load(%s, %s, %d)", js(html), js(theme), width), nil)
+	return h.LoadWith(ctx, html, theme, width, true)
+}
+
+// LoadWith is Load; without hostStyles the host context carries no style
+// variables, so the view's own colours and fonts show.
+func (h *Host) LoadWith(ctx context.Context, html, theme string, width int, hostStyles bool) error {
+	return h.eval(ctx, fmt.Sprintf("klipyHost.load(%s, %s, %d, %t)", js(html), js(theme), width, hostStyles), nil)
 }
 
 // SendResult sends the view a tool result (a CallToolResult as JSON) and

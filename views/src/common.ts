@@ -224,7 +224,7 @@ function label(map: Record<string, string>, v: string): string {
 /** Summaries longer than this get a "Show more" button. */
 const SUMMARY_PREVIEW = 180;
 
-function interactionItem(it: Rec): HTMLElement {
+function interactionItem(it: Rec, names?: Map<string, string>): HTMLElement {
   const type = str(it.type) || str(it.source);
   const dir = str(it.direction);
   const date = when(it.interactionDate) ?? when(it.creationTime);
@@ -234,6 +234,7 @@ function interactionItem(it: Rec): HTMLElement {
     type ? el("span", `badge badge-${type.toLowerCase()}`, label(TYPE_LABELS, type)) : null,
     dir ? el("span", "direction", label(DIRECTION_LABELS, dir)) : null,
     date ? el("time", "time", timeLabel(date)) : null,
+    withWhom(it, names),
   );
   if (date) head.querySelector("time")!.setAttribute("datetime", date.toISOString());
   const title = el("p", "item-title", clip(str(it.title) || "(no title)", 200));
@@ -260,11 +261,19 @@ function interactionItem(it: Rec): HTMLElement {
   return li;
 }
 
+// withWhom names the people of an interaction that names knows.
+function withWhom(it: Rec, names?: Map<string, string>): HTMLElement | null {
+  if (!names || !Array.isArray(it.contacts)) return null;
+  const who = (it.contacts as unknown[]).map((id) => names.get(str(id))).filter(Boolean) as string[];
+  return who.length ? el("span", "with", "with " + clip(who.join(", "), 80)) : null;
+}
+
 /**
  * timeline renders interactions grouped by day, newest first. Undated
- * interactions come last.
+ * interactions come last. names (person id → name), when given, labels
+ * each interaction with the people it involved.
  */
-export function timeline(items: Rec[]): HTMLElement {
+export function timeline(items: Rec[], names?: Map<string, string>): HTMLElement {
   const dated = items
     .map((it) => ({ it, t: when(it.interactionDate) ?? when(it.creationTime) }))
     .sort((a, b) => (b.t?.getTime() ?? -Infinity) - (a.t?.getTime() ?? -Infinity));
@@ -280,7 +289,7 @@ export function timeline(items: Rec[]): HTMLElement {
       group = el("ol", "day-items");
       list.append(el("li", "day-group", heading, group));
     }
-    group.append(interactionItem(it));
+    group.append(interactionItem(it, names));
   }
   return list;
 }

@@ -11,8 +11,12 @@ function size(c: Rec): string {
   return typeof n === "number" && n > 0 ? `${n.toLocaleString("en-US")} employees` : str(n);
 }
 
+function personName(p: Rec): string {
+  return [str(p.firstName), str(p.lastName)].filter(Boolean).join(" ") || str(p.email) || "Unnamed person";
+}
+
 function personRow(p: Rec): HTMLElement {
-  const name = [str(p.firstName), str(p.lastName)].filter(Boolean).join(" ") || str(p.email) || "Unnamed person";
+  const name = personName(p);
   const email = str(p.email);
   return el(
     "li",
@@ -76,9 +80,15 @@ async function render(data: Rec): Promise<void> {
     typeof its === "string"
       ? section("Recent interactions", null, state("error", "Interactions could not be listed.", its))
       : its.length
-        ? section("Recent interactions", its.length, timeline(its))
+        ? section("Recent interactions", its.length, timeline(its, names(ps)))
         : section("Recent interactions", 0, state("empty", "No interactions yet.", "Nothing has been logged with this company.")),
   );
+}
+
+function names(ps: Rec[] | string): Map<string, string> {
+  const m = new Map<string, string>();
+  if (typeof ps !== "string") for (const p of ps) if (str(p.id)) m.set(str(p.id), clip(personName(p), 40));
+  return m;
 }
 
 start("company", render);
