@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -123,7 +124,7 @@ func TestHTTPCallersKeepTheirOwnKeys(t *testing.T) {
 		key       string
 		wantTools int
 		wantScope string
-	}{{klipytest.SandboxKey, 14, "ALL"}, {peopleKey, 3, "people:read"}}
+	}{{klipytest.SandboxKey, len(tools.ToolNames()), "ALL"}, {peopleKey, 3, "people:read"}}
 
 	var wg sync.WaitGroup
 	for _, c := range callers {
@@ -204,7 +205,7 @@ func modernHeaders(key, method, name string) map[string]string {
 func TestHTTPStatelessProtocol(t *testing.T) {
 	t.Parallel()
 	s := startHosted(t, fakeAPI(t, hostedFake()))
-	for key, want := range map[string]int{klipytest.SandboxKey: 14, peopleKey: 3} {
+	for key, want := range map[string]int{klipytest.SandboxKey: len(tools.ToolNames()), peopleKey: 3} {
 		resp, body := post(t, s.url, modernHeaders(key, "tools/list", ""), []byte(modernBody("tools/list", "")))
 		var msg struct {
 			Result struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -57,8 +58,8 @@ func TestStdioWithGoSDKClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list.Tools) != 14 {
-		t.Errorf("tools/list has %d tools, want 14: %v", len(list.Tools), toolNames(list.Tools))
+	if diff := cmp.Diff(slices.Sorted(slices.Values(tools.ToolNames())), toolNames(list.Tools)); diff != "" {
+		t.Errorf("tools/list (-inventory +listed):\n%s", diff)
 	}
 
 	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "search_people", Arguments: map[string]any{"query": "jordan"}})

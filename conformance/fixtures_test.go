@@ -84,8 +84,8 @@ func TestToolsAreListedWithDescriptions(t *testing.T) {
 	}
 	slices.Sort(got)
 	slices.Sort(want)
-	if diff := cmp.Diff(want, got); diff != "" || len(got) != 14 {
-		t.Errorf("listed tools (-want +got), want 14:\n%s", diff)
+	if diff := cmp.Diff(want, got); diff != "" || len(got) == 0 {
+		t.Errorf("listed tools (-want +got), want every fixture:\n%s", diff)
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Defaults for the zero values of Config.
@@ -77,9 +76,9 @@ type Config struct {
 	ClientIdleTTL time.Duration
 	// ReadyCacheTTL is how long a /readyz upstream check is reused.
 	ReadyCacheTTL time.Duration
-	// Registry receives the host's metrics and is served on /metrics; default
-	// a fresh registry with the Go and process collectors.
-	Registry *prometheus.Registry
+	// Registry receives the host's metrics and is served on /metrics, with
+	// the Go runtime and process series; default a fresh registry.
+	Registry *Registry
 	// ServerOptions are appended to the MCP server's options (hooks,
 	// middleware, extra capabilities).
 	ServerOptions []server.ServerOption

@@ -15,7 +15,6 @@ import (
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Handler serves /mcp, /healthz, /readyz and /metrics. It is an
@@ -48,7 +47,7 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now)}
 	reg := cfg.Registry
 	if reg == nil {
-		reg = newRegistry()
+		reg = NewRegistry()
 	}
 	h.callers = newCallers(cfg.ClientCacheSize, cfg.ClientIdleTTL, cfg.now, h.newClient)
 	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
@@ -63,7 +62,7 @@ func New(cfg Config) (*Handler, error) {
 	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
 	mux.HandleFunc("GET /healthz", serveHealth)
 	mux.HandleFunc("GET /readyz", h.ready.serve)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /metrics", reg)
 	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
 }
@@ -265,7 +264,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 		req.id, req.caller = h.serverKey.id, h.serverKey
 		return true
 	}
-	h.metrics.rejected.WithLabelValues("missing_key").Inc()
+	h.metrics.rejected("missing_key")
 	writeUnauthorized(w, false)
 	return false
 }
@@ -311,7 +310,7 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 	switch {
 	case err == nil:
 	case errors.Is(err, errKeyRejected) && req.ownKey:
-		h.metrics.rejected.WithLabelValues("invalid_key").Inc()
+		h.metrics.rejected("invalid_key")
 		writeUnauthorized(w, true)
 		return false
 	default:
@@ -322,7 +321,7 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 
 // reject answers a request the host refuses and counts it.
 func (h *Handler) reject(w http.ResponseWriter, status int, reason, message string) {
-	h.metrics.rejected.WithLabelValues(reason).Inc()
+	h.metrics.rejected(reason)
 	writeError(w, status, reason, message)
 }
 

@@ -6,11 +6,10 @@ import (
 	"sync"
 	"time"
 
+	vm "github.com/VictoriaMetrics/metrics"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Tool call outcomes, the values of the outcome label.
@@ -24,59 +23,54 @@ const (
 // cannot grow the label set.
 const unknownTool = "unknown"
 
-// metrics are the host's Prometheus collectors (names in docs/hosting.md).
+// latencyBuckets are the upper bounds of the latency histograms: 5 ms to
+// about 19 s, each 2.5 times the last.
+var latencyBuckets = vm.ExponentialBuckets(0.005, 2.5, 10)
+
+// metrics are the host's series (names and meanings in docs/hosting.md).
+// Each event has one helper below; add a series by adding a helper.
 type metrics struct {
-	toolCalls        *prometheus.CounterVec
-	toolLatency      *prometheus.HistogramVec
-	upstream         *prometheus.CounterVec
-	upstreamLatency  *prometheus.HistogramVec
-	rateLimitWaits   prometheus.Counter
-	rateLimitSeconds prometheus.Counter
-	rejected         *prometheus.CounterVec
+	reg              *Registry
+	rateLimitWaits   *vm.Counter
+	rateLimitSeconds *vm.FloatCounter
 }
 
-func newMetrics(reg prometheus.Registerer, activeSessions, cachedCallers func() float64) *metrics {
+func newMetrics(reg *Registry, activeSessions, cachedCallers func() float64) *metrics {
 	m := &metrics{
-		toolCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "klipy_mcp_tool_calls_total", Help: "Tool calls by tool and outcome (ok, tool_error, protocol_error).",
-		}, []string{"tool", "outcome"}),
-		toolLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "klipy_mcp_tool_call_duration_seconds", Help: "Tool call latency by tool.",
-			Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10),
-		}, []string{"tool"}),
-		upstream: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "klipy_mcp_upstream_requests_total", Help: "Requests sent to the Klipy API by operation and HTTP status (0: network error).",
-		}, []string{"operation", "status"}),
-		upstreamLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "klipy_mcp_upstream_request_duration_seconds", Help: "Klipy API request latency by operation.",
-			Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10),
-		}, []string{"operation"}),
-		rateLimitWaits: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "klipy_mcp_rate_limit_waits_total", Help: "Times a request waited for rate-limit budget.",
-		}),
-		rateLimitSeconds: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "klipy_mcp_rate_limit_wait_seconds_total", Help: "Time spent waiting for rate-limit budget.",
-		}),
-		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "klipy_mcp_http_rejected_total", Help: "Requests to /mcp refused by the host, by reason.",
-		}, []string{"reason"}),
+		reg:              reg,
+		rateLimitWaits:   reg.Counter("klipy_mcp_rate_limit_waits_total"),
+		rateLimitSeconds: reg.FloatCounter("klipy_mcp_rate_limit_wait_seconds_total"),
 	}
-	reg.MustRegister(m.toolCalls, m.toolLatency, m.upstream, m.upstreamLatency, m.rateLimitWaits,
-		m.rateLimitSeconds, m.rejected,
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "klipy_mcp_active_sessions", Help: "Open session-based (2025-11-25 era) MCP sessions.",
-		}, activeSessions),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "klipy_mcp_cached_callers", Help: "Callers whose client (rate-limit state, scopes) is cached.",
-		}, cachedCallers))
+	reg.GaugeFunc("klipy_mcp_active_sessions", activeSessions)
+	reg.GaugeFunc("klipy_mcp_cached_callers", cachedCallers)
 	return m
 }
 
-// newRegistry returns a registry with the Go runtime and process collectors.
-func newRegistry() *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return reg
+// toolCall counts one tools/call by tool and outcome and, when the handler
+// ran, records its duration.
+func (m *metrics) toolCall(tool, outcome string, d time.Duration, ran bool) {
+	m.reg.Counter("klipy_mcp_tool_calls_total", "outcome", outcome, "tool", tool).Inc()
+	if ran {
+		m.reg.Histogram("klipy_mcp_tool_call_duration_seconds", latencyBuckets, "tool", tool).Update(d.Seconds())
+	}
+}
+
+// upstreamRequest counts one Klipy API request by operation and HTTP status
+// (0: network error) and records its latency.
+func (m *metrics) upstreamRequest(op string, status int, d time.Duration) {
+	m.reg.Counter("klipy_mcp_upstream_requests_total", "operation", op, "status", strconv.Itoa(status)).Inc()
+	m.reg.Histogram("klipy_mcp_upstream_request_duration_seconds", latencyBuckets, "operation", op).Update(d.Seconds())
+}
+
+// rateLimitWait counts one wait for rate-limit budget and its length.
+func (m *metrics) rateLimitWait(d time.Duration) {
+	m.rateLimitWaits.Inc()
+	m.rateLimitSeconds.Add(d.Seconds())
+}
+
+// rejected counts a request to /mcp the host refused, by reason.
+func (m *metrics) rejected(reason string) {
+	m.reg.Counter("klipy_mcp_http_rejected_total", "reason", reason).Inc()
 }
 
 // klipyHooks observes upstream requests and rate-limit waits, then calls the
@@ -84,15 +78,13 @@ func newRegistry() *prometheus.Registry {
 func (m *metrics) klipyHooks(next klipy.Hooks) klipy.Hooks {
 	return klipy.Hooks{
 		Request: func(op string, status int, d time.Duration) {
-			m.upstream.WithLabelValues(op, strconv.Itoa(status)).Inc()
-			m.upstreamLatency.WithLabelValues(op).Observe(d.Seconds())
+			m.upstreamRequest(op, status, d)
 			if next.Request != nil {
 				next.Request(op, status, d)
 			}
 		},
 		RateLimitWait: func(d time.Duration) {
-			m.rateLimitWaits.Inc()
-			m.rateLimitSeconds.Add(d.Seconds())
+			m.rateLimitWait(d)
 			if next.RateLimitWait != nil {
 				next.RateLimitWait(d)
 			}
@@ -131,10 +123,8 @@ func (m *metrics) observe(tool string, r *callRecord) {
 	if outcome == "" {
 		outcome = outcomeProtocolError // refused before a handler ran
 	}
-	m.toolCalls.WithLabelValues(tool, outcome).Inc()
-	if !r.start.IsZero() && !r.end.IsZero() {
-		m.toolLatency.WithLabelValues(tool).Observe(r.end.Sub(r.start).Seconds())
-	}
+	ran := !r.start.IsZero() && !r.end.IsZero()
+	m.toolCall(tool, outcome, r.end.Sub(r.start), ran)
 }
 
 // installHooks is a server option adding the tool-call hooks to the

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 func TestMetricsAfterCalls(t *testing.T) {
@@ -53,6 +52,45 @@ func TestMetricsAfterCalls(t *testing.T) {
 	}
 	if strings.Contains(metrics, keyAll) {
 		t.Error("/metrics contains a key")
+	}
+	checkExposition(t, metrics)
+}
+
+// checkExposition checks what a Prometheus scraper relies on: one TYPE line
+// per family, histograms typed as such with cumulative buckets, and the Go
+// runtime and process series.
+func checkExposition(t *testing.T, metrics string) {
+	t.Helper()
+	types := map[string]int{}
+	for line := range strings.SplitSeq(metrics, "\n") {
+		if f := strings.Fields(line); len(f) == 4 && f[1] == "TYPE" {
+			types[f[2]]++
+		}
+	}
+	for family, n := range types {
+		if n != 1 {
+			t.Errorf("family %s has %d TYPE lines, want 1", family, n)
+		}
+	}
+	for _, want := range []string{
+		"# TYPE klipy_mcp_tool_call_duration_seconds histogram",
+		"# TYPE klipy_mcp_tool_calls_total counter",
+		`klipy_mcp_tool_call_duration_seconds_bucket{tool="get_workspace",le="+Inf"} 1`,
+		"process_resident_memory_bytes ",
+		"process_open_fds ",
+		"go_goroutines ",
+		"go_gc_gogc_percent ",
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func TestSeriesEscapesLabelValues(t *testing.T) {
+	got := series("m_total", []string{"a", `x"y\z` + "\n", "b", "ok"})
+	if want := `m_total{a="x\"y\\z\n",b="ok"}`; got != want {
+		t.Errorf("series = %s, want %s", got, want)
 	}
 }
 
@@ -110,15 +148,15 @@ func TestHealthAndReadiness(t *testing.T) {
 // TestRateLimitWaitMetrics checks that every wait the client reports is
 // counted with its duration, and that the caller's own hook still runs.
 func TestRateLimitWaitMetrics(t *testing.T) {
-	m := newMetrics(prometheus.NewRegistry(), func() float64 { return 0 }, func() float64 { return 0 })
+	m := newMetrics(NewRegistry(), func() float64 { return 0 }, func() float64 { return 0 })
 	var chained time.Duration
 	hooks := m.klipyHooks(klipy.Hooks{RateLimitWait: func(d time.Duration) { chained += d }})
 	hooks.RateLimitWait(1500 * time.Millisecond)
 	hooks.RateLimitWait(500 * time.Millisecond)
-	if got := counterValue(t, m.rateLimitWaits); got != 2 {
+	if got := m.rateLimitWaits.Get(); got != 2 {
 		t.Errorf("klipy_mcp_rate_limit_waits_total = %v, want 2", got)
 	}
-	if got := counterValue(t, m.rateLimitSeconds); got != 2 {
+	if got := m.rateLimitSeconds.Get(); got != 2 {
 		t.Errorf("klipy_mcp_rate_limit_wait_seconds_total = %v, want 2", got)
 	}
 	if chained != 2*time.Second {

@@ -1,5 +1,34 @@
 package schema
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Record is one Klipy record in a result. T documents its main fields and
+// is what the output schema shows; Value is the record as the tools package
+// shaped it (every field the API sent, sanitised and cut), which is what the
+// result carries.
+type Record[T any] struct{ Value any }
+
+// MarshalJSON encodes Value as it is, without HTML escaping, so the
+// structured result and its text block read the same.
+func (r Record[T]) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r.Value); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// JSONSchemaAlias tells the schema generator to describe a Record[T] as T.
+func (Record[T]) JSONSchemaAlias() any {
+	var v T
+	return v
+}
+
 // Person documents the main fields of a Klipy person record as the API
 // returns it. Records carry every field the API sent, so the schema is open.
 // The tools package passes records through; this type only shapes the schema.
@@ -103,11 +132,11 @@ type WorkspaceResult struct {
 // SearchPeopleResult is the output of search_people.
 type SearchPeopleResult struct {
 	// Matching people.
-	People []Person `json:"people" jsonschema:"required"`
+	People []Record[Person] `json:"people" jsonschema:"required"`
 	// Pass back as cursor for the next page; null on the last page.
 	NextCursor *string `json:"next_cursor" jsonschema:"required,nullable"`
 	// Records scanned to match query (query searches only).
-	Scanned int `json:"scanned,omitempty"`
+	Scanned *int `json:"scanned,omitempty"`
 	// Whether the query scan covered every record (query searches only).
 	ScanComplete *bool `json:"scan_complete,omitempty"`
 }
@@ -115,9 +144,9 @@ type SearchPeopleResult struct {
 // PersonResult is the output of get_person and the person write tools.
 type PersonResult struct {
 	// The person.
-	Person Person `json:"person" jsonschema:"required"`
+	Person Record[Person] `json:"person" jsonschema:"required"`
 	// Recent interactions (get_person with include_interactions).
-	Interactions []Interaction `json:"interactions,omitempty"`
+	Interactions []Record[Interaction] `json:"interactions,omitzero"`
 	// Why interactions are missing, when they are.
 	Note string `json:"note,omitempty"`
 }
@@ -125,13 +154,13 @@ type PersonResult struct {
 // CompanyResult is the output of get_company and the company write tools.
 type CompanyResult struct {
 	// The company.
-	Company Company `json:"company" jsonschema:"required"`
+	Company Record[Company] `json:"company" jsonschema:"required"`
 }
 
 // SearchInteractionsResult is the output of search_interactions.
 type SearchInteractionsResult struct {
 	// Matching interactions.
-	Interactions []Interaction `json:"interactions" jsonschema:"required"`
+	Interactions []Record[Interaction] `json:"interactions" jsonschema:"required"`
 	// Pass back as cursor for the next page; null on the last page.
 	NextCursor *string `json:"next_cursor" jsonschema:"required,nullable"`
 	// Records on this page removed by type/since/until.
@@ -141,7 +170,7 @@ type SearchInteractionsResult struct {
 // InteractionResult is the output of get_interaction.
 type InteractionResult struct {
 	// The interaction.
-	Interaction Interaction `json:"interaction" jsonschema:"required"`
+	Interaction Record[Interaction] `json:"interaction" jsonschema:"required"`
 }
 
 // LogInteractionResult is the output of log_interaction.
@@ -162,30 +191,4 @@ type DeleteResult struct {
 	Deleted bool `json:"deleted" jsonschema:"required"`
 	// What happened, e.g. why nothing was deleted.
 	Message string `json:"message,omitempty"`
-}
-
-// Entry pairs a tool name with the zero values of its input and output
-// structs. The generator reflects each pair into two schema files.
-type Entry struct {
-	Tool   string
-	Input  any
-	Output any
-}
-
-// Entries lists every tool's input and output struct, in catalogue order.
-var Entries = []Entry{
-	{"get_workspace", GetWorkspaceArgs{}, WorkspaceResult{}},
-	{"search_people", SearchPeopleArgs{}, SearchPeopleResult{}},
-	{"get_person", GetPersonArgs{}, PersonResult{}},
-	{"create_person", CreatePersonArgs{}, PersonResult{}},
-	{"upsert_person", CreatePersonArgs{}, PersonResult{}},
-	{"update_person", UpdatePersonArgs{}, PersonResult{}},
-	{"delete_person", PersonIDArgs{}, DeleteResult{}},
-	{"get_company", CompanyIDArgs{}, CompanyResult{}},
-	{"create_company", CreateCompanyArgs{}, CompanyResult{}},
-	{"update_company", UpdateCompanyArgs{}, CompanyResult{}},
-	{"delete_company", CompanyIDArgs{}, DeleteResult{}},
-	{"search_interactions", SearchInteractionsArgs{}, SearchInteractionsResult{}},
-	{"get_interaction", InteractionIDArgs{}, InteractionResult{}},
-	{"log_interaction", LogInteractionArgs{}, LogInteractionResult{}},
 }

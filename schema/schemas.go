@@ -26,3 +26,12 @@ func read(tool, kind string) (json.RawMessage, error) {
 // FileName returns the name, below schema/json, of a tool's schema file;
 // kind is "input" or "output".
 func FileName(tool, kind string) string { return tool + "." + kind + ".json" }
+
+// Entry pairs a tool name with zero values of its input and output structs.
+// The tools package lists one per tool (tools.SchemaEntries); the generator
+// reflects each into two schema files.
+type Entry struct {
+	Tool   string
+	Input  any
+	Output any
+}

@@ -13,8 +13,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
@@ -271,14 +269,4 @@ func clip(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n]) + "…"
-}
-
-// argsOf decodes the request's arguments into a value of type T, or returns
-// the isError result that explains why it cannot.
-func argsOf[T any](tool string, req mcp.CallToolRequest) (T, *mcp.CallToolResult) {
-	var v T
-	if err := decodeArgs(tool, req.Params.Arguments, &v); err != nil {
-		return v, toolError(err, errCtx{})
-	}
-	return v, nil
 }

@@ -3,63 +3,54 @@ package tools
 import (
 	"context"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 func companyDefs() []def {
 	return []def{
-		{name: "get_company", title: "Get company", toolset: ToolsetCompanies, kind: KindRead, scope: klipy.ScopeCompaniesRead, run: getCompany,
-			description: "Get a company by id (a person's companyId)." + dataNote},
-		{name: "create_company", title: "Create company", toolset: ToolsetCompanies, kind: KindWrite, scope: klipy.ScopeCompaniesWrite, run: createCompany,
-			description: "Create a company; its id links people via company_id."},
-		{name: "update_company", title: "Update company", toolset: ToolsetCompanies, kind: KindWrite, idempotent: true, scope: klipy.ScopeCompaniesWrite, run: updateCompany,
-			description: "Change the given fields of a company; others are kept."},
-		{name: "delete_company", title: "Delete company", toolset: ToolsetCompanies, kind: KindDestructive, scope: klipy.ScopeCompaniesRemove, run: deleteCompany,
-			description: "Permanently delete a company. Irreversible: only when the user asked."},
+		tool("get_company", "Get company", ToolsetCompanies, KindRead, klipy.ScopeCompaniesRead,
+			"Get a company by id (a person's companyId)."+dataNote, getCompany),
+		tool("create_company", "Create company", ToolsetCompanies, KindWrite, klipy.ScopeCompaniesWrite,
+			"Create a company; its id links people via company_id.", createCompany),
+		idempotent(tool("update_company", "Update company", ToolsetCompanies, KindWrite, klipy.ScopeCompaniesWrite,
+			"Change the given fields of a company; others are kept.", updateCompany)),
+		tool("delete_company", "Delete company", ToolsetCompanies, KindDestructive, klipy.ScopeCompaniesRemove,
+			"Permanently delete a company. Irreversible: only when the user asked.", deleteCompany),
 	}
 }
 
-func getCompany(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.CompanyIDArgs]("get_company", req)
-	if bad != nil {
-		return bad
-	}
-	co, _, err := c.Companies.Get(ctx, a.CompanyID)
+func getCompany(ctx context.Context, d deps, a schema.CompanyIDArgs) (schema.CompanyResult, error) {
+	co, _, err := d.c.Companies.Get(ctx, a.CompanyID)
 	if err != nil {
-		return toolError(err, errCtx{scope: klipy.ScopeCompaniesRead, what: "company", id: a.CompanyID})
+		return schema.CompanyResult{}, onRecord(err, "company", a.CompanyID, false)
 	}
-	return recordResult("company", co)
+	return companyResult(co)
 }
 
-func createCompany(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.CreateCompanyArgs]("create_company", req)
-	if bad != nil {
-		return bad
-	}
-	co, _, err := c.Companies.Create(ctx, companyInput(a.Name, a.CompanyFields))
+func createCompany(ctx context.Context, d deps, a schema.CreateCompanyArgs) (schema.CompanyResult, error) {
+	co, _, err := d.c.Companies.Create(ctx, companyInput(a.Name, a.CompanyFields))
 	if err != nil {
-		return toolError(err, errCtx{scope: klipy.ScopeCompaniesWrite, create: true})
+		return schema.CompanyResult{}, creating(err)
 	}
-	return recordResult("company", co)
+	return companyResult(co)
 }
 
-func updateCompany(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.UpdateCompanyArgs]("update_company", req)
-	if bad != nil {
-		return bad
-	}
+func updateCompany(ctx context.Context, d deps, a schema.UpdateCompanyArgs) (schema.CompanyResult, error) {
 	in := companyInput(a.Name, a.CompanyFields)
 	if isEmptyCompany(in) {
-		return errorResult("Invalid arguments: give at least one field to change besides company_id (name, domain, industry, website, linkedin_url, city, state, country, employee_count).")
+		return schema.CompanyResult{}, &argError{msg: "Invalid arguments: give at least one field to change besides company_id (name, domain, industry, website, linkedin_url, city, state, country, employee_count)."}
 	}
-	co, _, err := c.Companies.Update(ctx, a.CompanyID, in)
+	co, _, err := d.c.Companies.Update(ctx, a.CompanyID, in)
 	if err != nil {
-		return toolError(err, errCtx{scope: klipy.ScopeCompaniesWrite, what: "company", id: a.CompanyID})
+		return schema.CompanyResult{}, onRecord(err, "company", a.CompanyID, false)
 	}
-	return recordResult("company", co)
+	return companyResult(co)
+}
+
+func companyResult(co *klipy.Company) (schema.CompanyResult, error) {
+	v, err := shapeOne(co)
+	return schema.CompanyResult{Company: schema.Record[schema.Company]{Value: v}}, err
 }
 
 func companyInput(name string, f schema.CompanyFields) *klipy.CompanyInput {

@@ -18,75 +18,68 @@ const confirmID = "confirm_delete"
 // deletion describes one kind of delete for the shared confirmation flow.
 type deletion struct {
 	tool, what string
-	scope      klipy.Scope
 	// name reads the record and returns a label for the confirmation.
 	name func(ctx context.Context, c *klipy.Client, id string) (string, error)
 	del  func(ctx context.Context, id string) (*klipy.DeleteResult, *klipy.Response, error)
 }
 
-func deletePerson(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.PersonIDArgs]("delete_person", req)
-	if bad != nil {
-		return bad
-	}
-	return s.runDelete(ctx, c, req, deletion{tool: "delete_person", what: "person", scope: klipy.ScopePeopleWrite,
-		name: personLabel, del: c.People.Delete}, a.PersonID)
+func deletePerson(ctx context.Context, d deps, a schema.PersonIDArgs) (schema.DeleteResult, error) {
+	return runDelete(ctx, d, deletion{tool: "delete_person", what: "person", name: personLabel, del: d.c.People.Delete}, a.PersonID)
 }
 
-func deleteCompany(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.CompanyIDArgs]("delete_company", req)
-	if bad != nil {
-		return bad
-	}
-	return s.runDelete(ctx, c, req, deletion{tool: "delete_company", what: "company", scope: klipy.ScopeCompaniesRemove,
-		name: companyLabel, del: c.Companies.Delete}, a.CompanyID)
+func deleteCompany(ctx context.Context, d deps, a schema.CompanyIDArgs) (schema.DeleteResult, error) {
+	return runDelete(ctx, d, deletion{tool: "delete_company", what: "company", name: companyLabel, del: d.c.Companies.Delete}, a.CompanyID)
 }
 
 // runDelete deletes after the confirmation SPEC §4 asks for: the user
 // confirms through elicitation where the client supports it; with
 // ConfirmAlways a client that cannot elicit is refused; with ConfirmNever the
 // host's own approval is the only gate.
-func (s *srv) runDelete(ctx context.Context, c *klipy.Client, req mcp.CallToolRequest, d deletion, id string) *mcp.CallToolResult {
-	state := d.tool + ":" + id
-	if ans := server.ElicitationResponse(req.Params.InputResponses, confirmID); ans != nil {
-		if req.Params.RequestState != state {
-			return errorResult("Not deleted: the confirmation answered a different request. Call " + d.tool + " again.")
+func runDelete(ctx context.Context, d deps, del deletion, id string) (schema.DeleteResult, error) {
+	state := del.tool + ":" + id
+	if ans := server.ElicitationResponse(d.req.Params.InputResponses, confirmID); ans != nil {
+		if d.req.Params.RequestState != state {
+			return schema.DeleteResult{}, answerWith(errorResult("Not deleted: the confirmation answered a different request. Call " + del.tool + " again."))
 		}
 		if !accepted(ans) {
-			return success(schema.DeleteResult{ID: id, Message: "Not deleted: the user declined."})
+			return schema.DeleteResult{ID: id, Message: "Not deleted: the user declined."}, nil
 		}
-		return s.doDelete(ctx, d, id)
+		return doDelete(ctx, del, id)
 	}
-	mode := s.cfg.ConfirmDestructive
+	mode := d.s.cfg.ConfirmDestructive
 	if mode == ConfirmNever || (mode == ConfirmAuto && !canElicit(ctx)) {
-		return s.doDelete(ctx, d, id)
+		return doDelete(ctx, del, id)
 	}
 	if !canElicit(ctx) {
-		return errorResult(fmt.Sprintf("Not deleted: this server requires the user to confirm deletes (confirm-destructive=always), and this client cannot ask them (no elicitation support). Ask the user to delete the %s in Klipy, or use a client that supports elicitation.", d.what))
+		return schema.DeleteResult{}, answerWith(errorResult(fmt.Sprintf("Not deleted: this server requires the user to confirm deletes (confirm-destructive=always), and this client cannot ask them (no elicitation support). Ask the user to delete the %s in Klipy, or use a client that supports elicitation.", del.what)))
 	}
-	label, err := d.name(ctx, c, id)
+	label, err := del.name(ctx, d.c, id)
 	if err != nil {
-		return toolError(err, errCtx{scope: d.scope, what: d.what, id: id})
+		return schema.DeleteResult{}, onRecord(err, del.what, id, false)
 	}
-	params := mcp.ElicitationParams{
-		Message: fmt.Sprintf("Delete the %s %s (id %s) from Klipy? This cannot be undone.", d.what, label, id),
+	return schema.DeleteResult{}, answerWith(server.NewInputRequestBuilder(state).Elicit(confirmID, confirmQuestion(del.what, label, id)).ToolResult())
+}
+
+// confirmQuestion is the elicitation that asks the user to confirm a delete.
+func confirmQuestion(what, label, id string) mcp.ElicitationParams {
+	return mcp.ElicitationParams{
+		Message: fmt.Sprintf("Delete the %s %s (id %s) from Klipy? This cannot be undone.", what, label, id),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{
 			"confirm": map[string]any{"type": "boolean", "title": "Delete " + label, "default": false},
 		}, "required": []string{"confirm"}},
 	}
-	return server.NewInputRequestBuilder(state).Elicit(confirmID, params).ToolResult()
 }
 
-func (s *srv) doDelete(ctx context.Context, d deletion, id string) *mcp.CallToolResult {
-	res, _, err := d.del(ctx, id)
+func doDelete(ctx context.Context, del deletion, id string) (schema.DeleteResult, error) {
+	res, _, err := del.del(ctx, id)
 	if err != nil {
-		return toolError(err, errCtx{scope: d.scope, what: d.what, id: id})
+		return schema.DeleteResult{}, onRecord(err, del.what, id, false)
 	}
 	out := schema.DeleteResult{ID: id, Deleted: true, Message: "Deleted permanently."}
 	if res != nil && res.ID != "" {
 		out.ID = res.ID
 	}
-	return success(out)
+	return out, nil
 }
 
 // accepted reports whether the user accepted and did not untick confirm.

@@ -20,6 +20,8 @@ type errCtx struct {
 	what   string // "person", "company", "interaction"
 	id     string
 	create bool // the failed call may have created something
+	// now is the time a rate-limit message counts from; zero means now.
+	now time.Time
 }
 
 // errorResult is an isError result with one text block.
@@ -48,7 +50,7 @@ func errorText(err error, ec errCtx) string {
 	case errors.Is(err, klipy.ErrNotFound):
 		return notFound(ec)
 	case errors.Is(err, klipy.ErrRateLimited):
-		return rateLimited(err)
+		return rateLimited(err, ec.now)
 	case errors.Is(err, klipy.ErrValidation):
 		return "Klipy rejected the request as invalid: " + upstreamMessage(err) + ". Fix the arguments and try again."
 	case errors.Is(err, klipy.ErrConflict):
@@ -97,7 +99,7 @@ func notFound(ec errCtx) string {
 	return fmt.Sprintf("Not found: no %s with id %q in this workspace. Check the id; %s finds ids.", what, ec.id, hint)
 }
 
-func rateLimited(err error) string {
+func rateLimited(err error, now time.Time) string {
 	d, ok := klipy.RetryAfter(err)
 	if !ok || d <= 0 {
 		return "Klipy's rate limit is spent (200 requests per minute per key). Wait about a minute, then retry."
@@ -106,7 +108,10 @@ func rateLimited(err error) string {
 	if secs < 1 {
 		secs = 1
 	}
-	return fmt.Sprintf("Klipy's rate limit is spent. Retry in %d seconds (after %s).", secs, time.Now().Add(d).UTC().Format(time.RFC3339))
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return fmt.Sprintf("Klipy's rate limit is spent. Retry in %d seconds (after %s).", secs, now.Add(d).UTC().Format(time.RFC3339))
 }
 
 func createHint(ec errCtx) string {

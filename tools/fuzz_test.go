@@ -3,9 +3,8 @@ package tools
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
-
-	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // FuzzDecodeArgs feeds arbitrary JSON arguments to every tool's decoder: it
@@ -21,47 +20,18 @@ func FuzzDecodeArgs(f *testing.F) {
 	for i, s := range seeds {
 		f.Add(uint8(i), s)
 	}
+	all := defs()
 	f.Fuzz(func(t *testing.T, which uint8, raw string) {
-		e := schema.Entries[int(which)%len(schema.Entries)]
+		d := all[int(which)%len(all)]
 		var args any
 		if json.Unmarshal([]byte(raw), &args) != nil {
 			args = raw
 		}
-		into := newArgs(e.Tool)
-		err := decodeArgs(e.Tool, args, into)
+		into := reflect.New(reflect.TypeOf(d.in)).Interface()
+		err := decodeArgs(d.name, args, into)
 		var ae *argError
 		if err != nil && (!errors.As(err, &ae) || ae.msg == "") {
-			t.Fatalf("%s(%q): non-argument error %v", e.Tool, raw, err)
+			t.Fatalf("%s(%q): non-argument error %v", d.name, raw, err)
 		}
 	})
-}
-
-// newArgs returns a pointer to a fresh value of tool's argument struct.
-func newArgs(tool string) any {
-	switch tool {
-	case "get_workspace":
-		return new(schema.GetWorkspaceArgs)
-	case "search_people":
-		return new(schema.SearchPeopleArgs)
-	case "get_person":
-		return new(schema.GetPersonArgs)
-	case "create_person", "upsert_person":
-		return new(schema.CreatePersonArgs)
-	case "update_person":
-		return new(schema.UpdatePersonArgs)
-	case "delete_person":
-		return new(schema.PersonIDArgs)
-	case "get_company", "delete_company":
-		return new(schema.CompanyIDArgs)
-	case "create_company":
-		return new(schema.CreateCompanyArgs)
-	case "update_company":
-		return new(schema.UpdateCompanyArgs)
-	case "search_interactions":
-		return new(schema.SearchInteractionsArgs)
-	case "get_interaction":
-		return new(schema.InteractionIDArgs)
-	default:
-		return new(schema.LogInteractionArgs)
-	}
 }

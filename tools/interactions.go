@@ -6,62 +6,50 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 func interactionDefs() []def {
 	return []def{
-		{name: "search_interactions", title: "Search interactions", toolset: ToolsetInteractions, kind: KindRead, scope: klipy.ScopeInteractionsRead, run: searchInteractions,
-			description: "List timeline interactions. type/since/until filter each returned page only. Pass next_cursor back unchanged for more." + dataNote},
-		{name: "get_interaction", title: "Get interaction", toolset: ToolsetInteractions, kind: KindRead, scope: klipy.ScopeInteractionsRead, run: getInteraction,
-			description: "Get an interaction by id with its full summary." + dataNote},
-		{name: "log_interaction", title: "Log interaction", toolset: ToolsetInteractions, kind: KindWrite, scope: klipy.ScopeInteractionsWrite, run: logInteraction,
-			description: "Log an email, meeting, call or note on a person's timeline; external_id makes retries safe."},
+		tool("search_interactions", "Search interactions", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
+			"List timeline interactions. type/since/until filter each returned page only. Pass next_cursor back unchanged for more."+dataNote, searchInteractions),
+		tool("get_interaction", "Get interaction", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
+			"Get an interaction by id with its full summary."+dataNote, getInteraction),
+		tool("log_interaction", "Log interaction", ToolsetInteractions, KindWrite, klipy.ScopeInteractionsWrite,
+			"Log an email, meeting, call or note on a person's timeline; external_id makes retries safe.", logInteraction),
 	}
 }
 
 func interactionID(i *klipy.Interaction) string { return i.ID }
 
-func searchInteractions(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.SearchInteractionsArgs]("search_interactions", req)
-	if bad != nil {
-		return bad
-	}
+func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractionsArgs) (schema.SearchInteractionsResult, error) {
+	var none schema.SearchInteractionsResult
 	if a.Type != "" && !slices.Contains(klipy.InteractionTypes, a.Type) {
-		return toolError(invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40)), errCtx{})
+		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40))
 	}
 	search := fingerprint("search_interactions", a.PersonID, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)
 	if err != nil {
-		return toolError(err, errCtx{})
+		return none, err
 	}
 	q := &klipy.InteractionsQuery{Cursor: cur.Upstream, Limit: orDefault(a.Limit, 20)}
 	if a.PersonID != "" || a.CompanyID != "" {
 		q.Filter = &klipy.InteractionFilter{ContactID: a.PersonID, CompanyID: a.CompanyID}
 	}
-	page, _, err := c.Interactions.Query(ctx, q)
+	page, _, err := d.c.Interactions.Query(ctx, q)
 	if err != nil {
-		return toolError(err, errCtx{scope: klipy.ScopeInteractionsRead})
+		return none, err
 	}
 	kept := filterPage(page.Items, a)
 	var next *string
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	res, err := fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) any {
-		m := map[string]any{"interactions": items, "next_cursor": next}
-		if n := len(page.Items) - len(kept); n > 0 {
-			m["filtered_out"] = n
-		}
-		return m
+	return fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) schema.SearchInteractionsResult {
+		return schema.SearchInteractionsResult{Interactions: records[schema.Interaction](items), NextCursor: next,
+			FilteredOut: len(page.Items) - len(kept)}
 	})
-	if err != nil {
-		return toolError(err, errCtx{})
-	}
-	return success(res)
 }
 
 // filterPage applies type, since and until to one page. The arguments were
@@ -83,25 +71,18 @@ func filterPage(items []*klipy.Interaction, a schema.SearchInteractionsArgs) []*
 	return kept
 }
 
-func getInteraction(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.InteractionIDArgs]("get_interaction", req)
-	if bad != nil {
-		return bad
-	}
-	it, _, err := c.Interactions.Get(ctx, a.InteractionID)
+func getInteraction(ctx context.Context, d deps, a schema.InteractionIDArgs) (schema.InteractionResult, error) {
+	it, _, err := d.c.Interactions.Get(ctx, a.InteractionID)
 	if err != nil {
-		return toolError(err, errCtx{scope: klipy.ScopeInteractionsRead, what: "interaction", id: a.InteractionID})
+		return schema.InteractionResult{}, onRecord(err, "interaction", a.InteractionID, false)
 	}
-	return recordResult("interaction", it)
+	v, err := shapeOne(it)
+	return schema.InteractionResult{Interaction: schema.Record[schema.Interaction]{Value: v}}, err
 }
 
-func logInteraction(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	a, bad := argsOf[schema.LogInteractionArgs]("log_interaction", req)
-	if bad != nil {
-		return bad
-	}
+func logInteraction(ctx context.Context, d deps, a schema.LogInteractionArgs) (schema.LogInteractionResult, error) {
 	if (a.PersonID == "") == (a.PersonEmail == "") {
-		return errorResult(`Invalid arguments: give exactly one of "person_id" or "person_email" (the person the interaction is with).`)
+		return schema.LogInteractionResult{}, &argError{msg: `Invalid arguments: give exactly one of "person_id" or "person_email" (the person the interaction is with).`}
 	}
 	at := time.Now()
 	if a.OccurredAt != "" {
@@ -109,10 +90,9 @@ func logInteraction(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallTo
 	}
 	in := &klipy.InteractionInput{Type: a.Type, Direction: a.Direction, Title: a.Title, Summary: a.Summary,
 		MainContact: a.PersonID, MainContactEmail: a.PersonEmail, PrimaryID: a.ExternalID, InteractionDate: at.UnixMilli()}
-	created, _, err := c.Interactions.Create(ctx, in)
+	created, _, err := d.c.Interactions.Create(ctx, in)
 	if err != nil {
-		ec := errCtx{scope: klipy.ScopeInteractionsWrite, what: "person", id: a.PersonID + a.PersonEmail, create: a.ExternalID == ""}
-		return toolError(err, ec)
+		return schema.LogInteractionResult{}, onRecord(err, "person", a.PersonID+a.PersonEmail, a.ExternalID == "")
 	}
-	return success(schema.LogInteractionResult{ID: created.ID, IsDuplicate: created.IsDuplicate})
+	return schema.LogInteractionResult{ID: created.ID, IsDuplicate: created.IsDuplicate}, nil
 }

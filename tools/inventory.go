@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,7 +55,12 @@ type def struct {
 	idempotent bool
 	// scope is the key scope the tool needs; empty means any valid key.
 	scope klipy.Scope
-	run   handler
+	// in and out are zero values of the argument and result types, which
+	// the schema generator reflects.
+	in, out any
+	// call decodes the arguments, runs the handler and shapes its outcome;
+	// tool builds it.
+	call func(ctx context.Context, d deps) *mcp.CallToolResult
 }
 
 // entry is a built tool: its MCP definition and its declaration.

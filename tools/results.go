@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // success returns v as structuredContent and as a compact JSON text block
@@ -46,19 +48,28 @@ func shapeList[T any](recs []T, id func(T) string, getTool, idArg string, limit 
 	return out, nil
 }
 
+// records wraps shaped records for a result; the slice stays non-nil.
+func records[T any](items []any) []schema.Record[T] {
+	out := make([]schema.Record[T], len(items))
+	for i, v := range items {
+		out[i] = schema.Record[T]{Value: v}
+	}
+	return out
+}
+
 // fitList shapes recs with the longest field limit whose result, built by
 // build, stays under maxResultBytes.
-func fitList[T any](recs []T, id func(T) string, getTool, idArg string, build func([]any) any) (any, error) {
-	var res any
+func fitList[T, R any](recs []T, id func(T) string, getTool, idArg string, build func([]any) R) (R, error) {
+	var res R
 	for _, limit := range []int{listTextLimit, 150, 40} {
 		items, err := shapeList(recs, id, getTool, idArg, limit)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		res = build(items)
 		b, err := json.Marshal(res)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		if len(b) <= maxResultBytes {
 			break

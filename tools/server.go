@@ -163,10 +163,6 @@ func (s *srv) client(ctx context.Context) *klipy.Client {
 	return s.cfg.Client
 }
 
-// handler is the shape of every tool handler. It returns a result, never an
-// error: failures the model can act on are isError results.
-type handler func(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult
-
 func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		c := s.client(ctx)
@@ -176,7 +172,7 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if e.scope != "" && !c.Allows(e.scope) {
 			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
 		}
-		res := e.run(withCallerAgent(ctx), s, c, req)
+		res := e.call(withCallerAgent(ctx), deps{s: s, c: c, req: req})
 		if e.toolset == ToolsetPeople && e.kind != KindRead {
 			// A person was (or may have been) written: cached scans of this
 			// key's people are stale.

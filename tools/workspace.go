@@ -4,37 +4,31 @@ import (
 	"context"
 	"slices"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 func workspaceDefs() []def {
 	return []def{
-		{name: "get_workspace", title: "Get workspace", toolset: ToolsetWorkspace, kind: KindRead, run: getWorkspace,
-			description: "Check the connection: workspace name, key scopes and usable tools."},
+		tool("get_workspace", "Get workspace", ToolsetWorkspace, KindRead, "",
+			"Check the connection: workspace name, key scopes and usable tools.", getWorkspace),
 	}
 }
 
-func getWorkspace(ctx context.Context, s *srv, c *klipy.Client, req mcp.CallToolRequest) *mcp.CallToolResult {
-	if _, bad := argsOf[schema.GetWorkspaceArgs]("get_workspace", req); bad != nil {
-		return bad
-	}
-	ws, _, err := c.Authenticate(ctx)
+func getWorkspace(ctx context.Context, d deps, _ schema.GetWorkspaceArgs) (schema.WorkspaceResult, error) {
+	ws, _, err := d.c.Authenticate(ctx)
 	if err != nil {
-		return toolError(err, errCtx{})
+		return schema.WorkspaceResult{}, err
 	}
 	res := schema.WorkspaceResult{Name: sanitizeText(ws.Name), OrganizationID: ws.OrganizationID,
 		Scopes: []string{}, ScopesKnown: ws.ScopesKnown, Tools: []string{}}
 	for _, sc := range ws.Scopes {
 		res.Scopes = append(res.Scopes, string(sc))
 	}
-	for _, e := range s.byName {
-		if e.scope == "" || c.Allows(e.scope) {
+	for _, e := range d.s.byName {
+		if e.scope == "" || d.c.Allows(e.scope) {
 			res.Tools = append(res.Tools, e.name)
 		}
 	}
 	slices.Sort(res.Tools)
-	return success(res)
+	return res, nil
 }

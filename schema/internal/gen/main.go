@@ -1,5 +1,6 @@
-// Command gen writes the schema package's JSON Schemas to schema/json.
-// It is run by `go generate ./schema/...` from the schema directory.
+// Command gen writes the JSON Schemas of every tool in the catalogue
+// (tools.SchemaEntries) to schema/json. It is run by `go generate
+// ./schema/...` from the schema directory.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/klipy-ai/klipy-mcp/schema/internal/schemagen"
+	"github.com/klipy-ai/klipy-mcp/tools"
 )
 
 func main() {
@@ -18,7 +20,7 @@ func main() {
 }
 
 func run() error {
-	files, err := schemagen.Generate(".")
+	files, err := schemagen.Generate(".", tools.SchemaEntries())
 	if err != nil {
 		return err
 	}

@@ -18,15 +18,16 @@ import (
 // doc comments to reflected types.
 const ModulePath = "github.com/klipy-ai/klipy-mcp/schema"
 
-// Generate returns every schema file (name → content). dir is the schema
-// package's source directory, read for field doc comments.
-func Generate(dir string) (map[string][]byte, error) {
+// Generate returns the schema files (name → content) of tools, the
+// catalogue's list. dir is the schema package's source directory, read for
+// field doc comments.
+func Generate(dir string, tools []schema.Entry) (map[string][]byte, error) {
 	comments, err := goComments(dir)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]byte, 2*len(schema.Entries))
-	for _, e := range schema.Entries {
+	out := make(map[string][]byte, 2*len(tools))
+	for _, e := range tools {
 		in, err := render(reflector(comments, false).Reflect(e.Input), false)
 		if err != nil {
 			return nil, fmt.Errorf("%s input: %w", e.Tool, err)
