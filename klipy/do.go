@@ -43,10 +43,10 @@ var ops = map[string]opSpec{
 	"createInteraction": {http.MethodPost, "/interactions", ScopeInteractionsWrite, true},
 }
 
-// OperationScope returns the scope an operation (by its contract operation
+// operationScope returns the scope an operation (by its contract operation
 // id, e.g. "deleteCompany") needs; "" for authenticate, which any valid key
 // may call. ok is false for an unknown operation.
-func OperationScope(op string) (scope Scope, ok bool) {
+func operationScope(op string) (scope Scope, ok bool) {
 	spec, ok := ops[op]
 	return spec.scope, ok
 }

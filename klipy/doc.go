@@ -19,7 +19,7 @@
 //
 // # Scopes
 //
-// Each operation needs the scope the contract names (OperationScope): reads
+// Each operation needs the scope the contract names: reads
 // need people:read, companies:read or interactions:read; writes, including
 // person deletes, need people:write, companies:write or interactions:write;
 // company deletes need companies:remove; ALL grants everything;

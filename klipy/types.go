@@ -141,10 +141,6 @@ const (
 var InteractionTypes = []string{TypeDirectMessage, TypeEmail, TypeMeeting, TypeMemo,
 	TypeBookingCreated, TypeBookingCancelled, TypeManual, TypeAPIEvent, TypeVoiceNote}
 
-// InteractionDirections lists every direction, in the contract's order.
-var InteractionDirections = []string{DirectionInbound, DirectionOutbound, DirectionHybrid,
-	DirectionInternal, DirectionEvent}
-
 // Interaction is an entry on a person's timeline. Unknown fields are kept in
 // Extra.
 type Interaction struct {

@@ -5,7 +5,7 @@ type GetWorkspaceArgs struct{}
 
 // SearchPeopleArgs is the input of search_people.
 type SearchPeopleArgs struct {
-	// Free text over name, email, title.
+	// Words of a name, email, email domain or title, in any order.
 	Query string `json:"query,omitempty" `
 	// Exact email.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`

@@ -13,15 +13,13 @@ import (
 func interactionDefs() []def {
 	return []def{
 		tool("search_interactions", "Search interactions", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
-			"List timeline interactions. type/since/until filter each returned page only. Pass next_cursor back unchanged for more."+dataNote, searchInteractions),
+			"List timeline interactions. type/since/until filter each returned page only. Rows are short: get_interaction has the rest. Pass next_cursor back unchanged for more."+dataNote, searchInteractions),
 		tool("get_interaction", "Get interaction", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
 			"Get an interaction by id with its full summary."+dataNote, getInteraction),
 		tool("log_interaction", "Log interaction", ToolsetInteractions, KindWrite, klipy.ScopeInteractionsWrite,
 			"Log an email, meeting, call or note on a person's timeline; external_id makes retries safe.", logInteraction),
 	}
 }
-
-func interactionID(i *klipy.Interaction) string { return i.ID }
 
 func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractionsArgs) (schema.SearchInteractionsResult, error) {
 	var none schema.SearchInteractionsResult
@@ -46,10 +44,9 @@ func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractions
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	return fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) schema.SearchInteractionsResult {
-		return schema.SearchInteractionsResult{Interactions: records[schema.Interaction](items), NextCursor: next,
-			FilteredOut: len(page.Items) - len(kept)}
-	})
+	rows, names := d.s.interactionRows(d.c, kept)
+	return schema.SearchInteractionsResult{Interactions: rows, NextCursor: next, ContactNames: names,
+		FilteredOut: len(page.Items) - len(kept)}, nil
 }
 
 // filterPage applies type, since and until to one page. The arguments were

@@ -238,15 +238,12 @@ func otherMessages(t *testing.T) []message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := listShaper("get_person", "person_id", "per_1", 10).shape(map[string]any{"notes": long})
-	if err != nil {
-		t.Fatal(err)
-	}
+	list := rowText(long, 10, "get_person")
 	marker := func(v any) string {
 		s := v.(map[string]any)["notes"].(string)
 		return s[strings.Index(s, "…"):]
 	}
-	out := []message{{"truncated/record", marker(rec)}, {"truncated/list", marker(list)}}
+	out := []message{{"truncated/record", marker(rec)}, {"truncated/list", list[strings.Index(list, "…"):]}}
 
 	f := newFake(t)
 	noKey := connect(t, newServer(t, Config{}))

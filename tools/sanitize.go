@@ -11,11 +11,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Text limits, in runes, for one string field of a record. Lists keep each
-// field short; single records allow long text. Either way results stay far
-// below 25,000 tokens.
+// Text limits, in runes, for one string field of a record (list rows have
+// their own, shorter ones in rows.go). Either way results stay far below
+// 25,000 tokens.
 const (
-	listTextLimit   = 500
 	recordTextLimit = 12000
 	// maxResultBytes bounds a result's JSON text; larger list results are
 	// reshaped with shorter fields.
@@ -188,14 +187,6 @@ func (sh shaper) walk(field string, v any) any {
 		return x
 	}
 	return v
-}
-
-// listShaper shapes one record of a list; its marker points at the tool
-// that returns the whole record.
-func listShaper(getTool, idArg, id string, limit int) shaper {
-	return shaper{limit: limit, how: func(string) string {
-		return fmt.Sprintf("call %s with %s %q for the full text", getTool, idArg, id)
-	}}
 }
 
 // recordShaper shapes one full record.

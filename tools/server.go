@@ -13,6 +13,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
@@ -62,12 +63,16 @@ const instructions = `Klipy CRM: people, companies and interactions (the timelin
 - delete_person and delete_company are irreversible; confirm with the user first.`
 
 // srv is one MCP server's state: its configuration, visible tools and the
-// search scan cache.
+// per-key records cache.
 type srv struct {
-	cfg    Config
-	mcp    *server.MCPServer
-	byName map[string]entry
-	scans  *scanCache
+	cfg     Config
+	mcp     *server.MCPServer
+	byName  map[string]entry
+	records *recordsCache
+	// scanning shares one key's scan between its concurrent searches, each
+	// bounded by scanTimeout.
+	scanning    singleflight.Group
+	scanTimeout time.Duration
 }
 
 // NewServer validates cfg (unknown tool or toolset names are an error that
@@ -92,7 +97,8 @@ func newSrv(cfg Config, now func() time.Time, opts ...server.ServerOption) (*srv
 	if err != nil {
 		return nil, err
 	}
-	s := &srv{cfg: cfg, byName: map[string]entry{}, scans: newScanCache(now, scanTTL)}
+	s := &srv{cfg: cfg, byName: map[string]entry{}, records: newRecordsCache(now, maxCachedKeys, maxCachedBytes),
+		scanTimeout: scanTimeout}
 	base := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
@@ -173,10 +179,10 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
 		}
 		res := e.call(withCallerAgent(ctx), deps{s: s, c: c, req: req})
-		if e.toolset == ToolsetPeople && e.kind != KindRead {
-			// A person was (or may have been) written: cached scans of this
-			// key's people are stale.
-			s.scans.forget(c)
+		if e.kind != KindRead {
+			// Something was (or may have been) written with this key: its
+			// cached people records may be stale.
+			s.records.forget(c)
 		}
 		return res, nil
 	}

@@ -159,7 +159,12 @@ func startupPhase(ctx context.Context, cfg *config, k, f *target) ([]bench.Row, 
 	if err != nil {
 		return rows, fmt.Errorf("floor tools/list: %w", err)
 	}
-	return append(rows, catalogueRows(kc, fc)...), nil
+	rows = append(rows, catalogueRows(kc, fc)...)
+	lr, err := listRowsRows(ctx, tok, k)
+	if err != nil {
+		return rows, fmt.Errorf("list rows: %w", err)
+	}
+	return append(rows, lr...), nil
 }
 
 // moduleRoot returns the directory of the main module's go.mod.

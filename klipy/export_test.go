@@ -1,0 +1,4 @@
+package klipy
+
+// OperationScope exposes the operation → scope table to the external tests.
+var OperationScope = operationScope
