@@ -205,11 +205,11 @@ func checkPerson(t *testing.T, h *viewHost) {
 	if !slices.IsSortedFunc(r.Days, func(a, b string) int { return strings.Compare(b, a) }) || len(r.Days) < 2 {
 		t.Errorf("days not newest first: %v", r.Days)
 	}
-	type dated struct{ date, title string }
+	type dated struct{ id, date, title, summary string }
 	var want []dated
 	for _, it := range its {
 		m := it.(map[string]any)
-		want = append(want, dated{m["interactionDate"].(string), m["title"].(string)})
+		want = append(want, dated{m["id"].(string), m["date"].(string), m["title"].(string), m["summary"].(string)})
 	}
 	sort.SliceStable(want, func(i, j int) bool { return want[i].date > want[j].date })
 	for i, w := range want {
@@ -217,7 +217,7 @@ func checkPerson(t *testing.T, h *viewHost) {
 			t.Errorf("item %d is %q, want %q (%s)", i, r.ItemTitles[i], w.title, w.date)
 		}
 	}
-	if want[0].date[:10] != r.Days[0] {
+	if want[0].date != r.Days[0] {
 		t.Errorf("first day %s, newest interaction %s", r.Days[0], want[0].date)
 	}
 	if len(r.ItemTypes) != len(its) || len(r.ItemDirections) != len(its) {
@@ -243,6 +243,32 @@ func checkPerson(t *testing.T, h *viewHost) {
 	if !slices.Equal(r2.Host.Opened, wantLinks) {
 		t.Errorf("the host was asked to open %q, want %q", r2.Host.Opened, wantLinks)
 	}
+	// A row's summary is its opening only: "Show more" asks the host for
+	// get_interaction and shows the whole summary. Rows' openings are
+	// shorter than the view's preview, so the first cut summary has the
+	// first button.
+	tested := false
+	for i, w := range want {
+		if !strings.HasSuffix(w.summary, "[get_interaction has the rest]") {
+			continue
+		}
+		tested = true
+		if err := h.Click(t.Context(), "button.more", 0); err != nil {
+			t.Fatal(err)
+		}
+		_, whole := callJSON(t, h.src, "get_interaction", map[string]any{"interaction_id": w.id})
+		full := whole["interaction"].(map[string]any)["summary"].(string)
+		waitFor(t, h, func(r *render.Report) bool { return r.Summaries[i] == full })
+		r, _ := h.Inspect(t.Context())
+		if n := len(r.Host.Calls); n == 0 || r.Host.Calls[n-1].Name != "get_interaction" || r.Host.Calls[n-1].Arguments["interaction_id"] != w.id {
+			t.Errorf("show more did not call get_interaction for %s: %+v", w.id, r.Host.Calls)
+		}
+		break
+	}
+	if !tested {
+		t.Errorf("no summary of the demo person is cut, so show more was not tested: %q", r.Summaries)
+	}
+
 	// The host's theme and font reach the view.
 	if r.Theme != "light" || r.Background != "rgb(255, 255, 255)" || !strings.Contains(r.Font, "DejaVu Sans") {
 		t.Errorf("light: theme %q, background %q, font %q", r.Theme, r.Background, r.Font)
@@ -334,7 +360,7 @@ func checkUntrusted(t *testing.T, h *viewHost) {
 	const img = `<img src=x onerror="parent.postMessage('xss','*')">`
 	long := script + " " + img + " " + strings.Repeat("Long notes from the call. ", 40)
 	it := sc["interactions"].([]any)[0].(map[string]any)
-	it["interactionDate"] = "2099-01-01T10:00:00Z" // first in the timeline
+	it["date"] = "2099-01-01" // first in the timeline
 	it["title"] = img
 	it["summary"] = long
 	sc["person"].(map[string]any)["firstName"] = script

@@ -112,30 +112,49 @@ function applyContext(ctx: McpUiHostContext | undefined): void {
   if (ctx.timeZone) hostTimeZone = ctx.timeZone;
 }
 
-/** dayKey is the calendar day of t in the host's time zone (YYYY-MM-DD). */
-export function dayKey(t: Date): string {
-  const f = new Intl.DateTimeFormat("en-CA", { timeZone: hostTimeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  return f.format(t);
+/**
+ * When is a record's time: an instant, or only a calendar day (list rows
+ * carry "date": "YYYY-MM-DD", the day in UTC).
+ */
+export interface When {
+  t: Date;
+  day: boolean;
+}
+
+/** when reads a record timestamp (RFC 3339, a bare date, or epoch ms). */
+export function when(v: unknown): When | null {
+  if (typeof v === "number") return { t: new Date(v), day: false };
+  if (typeof v !== "string" || !v) return null;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const t = new Date(day ? v + "T00:00:00Z" : v);
+  return isNaN(t.getTime()) ? null : { t, day };
+}
+
+/** dayKey is the calendar day of w (YYYY-MM-DD), in the host's time zone for an instant. */
+export function dayKey(w: When): string {
+  const tz = w.day ? "UTC" : hostTimeZone;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(w.t);
 }
 
 /** dayLabel formats a day heading in the host's locale. */
-export function dayLabel(t: Date): string {
-  return new Intl.DateTimeFormat(hostLocale, { timeZone: hostTimeZone, weekday: "short", year: "numeric", month: "short", day: "numeric" }).format(t);
+export function dayLabel(w: When): string {
+  const tz = w.day ? "UTC" : hostTimeZone;
+  return new Intl.DateTimeFormat(hostLocale, { timeZone: tz, weekday: "short", year: "numeric", month: "short", day: "numeric" }).format(w.t);
 }
 
-/** timeLabel formats the time of day in the host's locale. */
-export function timeLabel(t: Date): string {
-  return new Intl.DateTimeFormat(hostLocale, { timeZone: hostTimeZone, hour: "numeric", minute: "2-digit" }).format(t);
+/** timeLabel formats the time of day in the host's locale ("" for a bare day). */
+export function timeLabel(w: When): string {
+  return w.day ? "" : new Intl.DateTimeFormat(hostLocale, { timeZone: hostTimeZone, hour: "numeric", minute: "2-digit" }).format(w.t);
 }
 
-/** when reads a record timestamp (RFC 3339 or epoch ms). */
-export function when(v: unknown): Date | null {
-  if (typeof v === "number") return new Date(v);
-  if (typeof v === "string" && v) {
-    const d = new Date(v);
-    return isNaN(d.getTime()) ? null : d;
-  }
-  return null;
+// The server ends text it shortened with a note for the model naming the
+// tool that has the rest, e.g. "…[get_interaction has the rest]".
+const REST = /…\[[a-z_]+ has the rest\]$/;
+
+/** uncut drops the server's "has the rest" note; cut says whether there was one. */
+export function uncut(s: string): { text: string; cut: boolean } {
+  const m = REST.exec(s);
+  return m ? { text: s.slice(0, m.index).trimEnd() + "…", cut: true } : { text: s, cut: false };
 }
 
 /** callTool calls a server tool through the host, or null when it cannot. */
@@ -224,40 +243,59 @@ function label(map: Record<string, string>, v: string): string {
 /** Summaries longer than this get a "Show more" button. */
 const SUMMARY_PREVIEW = 180;
 
+// paragraphs folds blank lines: they cost height and say nothing here.
+const paragraphs = (s: string) => s.replace(/\n\s*\n+/g, "\n");
+
 function interactionItem(it: Rec, names?: Map<string, string>): HTMLElement {
   const type = str(it.type) || str(it.source);
   const dir = str(it.direction);
-  const date = when(it.interactionDate) ?? when(it.creationTime);
+  const date = when(it.interactionDate) ?? when(it.date) ?? when(it.creationTime);
+  const time = date ? timeLabel(date) : "";
   const head = el(
     "div",
     "item-head",
     type ? el("span", `badge badge-${type.toLowerCase()}`, label(TYPE_LABELS, type)) : null,
     dir ? el("span", "direction", label(DIRECTION_LABELS, dir)) : null,
-    date ? el("time", "time", timeLabel(date)) : null,
+    time ? el("time", "time", time) : null,
     withWhom(it, names),
   );
-  if (date) head.querySelector("time")!.setAttribute("datetime", date.toISOString());
-  const title = el("p", "item-title", clip(str(it.title) || "(no title)", 200));
+  if (time && date) head.querySelector("time")!.setAttribute("datetime", date.t.toISOString());
+  const title = el("p", "item-title", clip(uncut(str(it.title)).text || "(no title)", 200));
   const li = el("li", "item", head, title);
-  // Blank lines between paragraphs cost height and say nothing here.
-  const summary = clip(str(it.summary).replace(/\n\s*\n+/g, "\n"), MAX_TEXT);
-  if (summary) {
-    const short = clip(summary, SUMMARY_PREVIEW);
-    const p = el("p", "item-summary", short);
-    li.append(p);
-    if (short !== summary) {
-      const more = el("button", "more", "Show more") as HTMLButtonElement;
-      more.type = "button";
+  const sum = uncut(paragraphs(str(it.summary)));
+  let full = clip(sum.text, MAX_TEXT);
+  if (!full) return li;
+  const short = clip(full, SUMMARY_PREVIEW);
+  const p = el("p", "item-summary", short);
+  li.append(p);
+  if (short === full && !sum.cut) return li;
+  const more = el("button", "more", "Show more") as HTMLButtonElement;
+  more.type = "button";
+  more.setAttribute("aria-expanded", "false");
+  let fetched = !sum.cut;
+  more.addEventListener("click", async () => {
+    if (more.getAttribute("aria-expanded") === "true") {
+      p.textContent = short;
+      more.textContent = "Show more";
       more.setAttribute("aria-expanded", "false");
-      more.addEventListener("click", () => {
-        const open = more.getAttribute("aria-expanded") === "true";
-        p.textContent = open ? short : summary;
-        more.textContent = open ? "Show more" : "Show less";
-        more.setAttribute("aria-expanded", String(!open));
-      });
-      li.append(more);
+      return;
     }
-  }
+    if (!fetched) {
+      // The row holds the opening only: ask the host for the whole record.
+      more.disabled = true;
+      more.textContent = "Loading…";
+      const res = await callTool("get_interaction", { interaction_id: str(it.id) });
+      const rec = res && !res.isError ? (res.structuredContent?.interaction as Rec | undefined) : undefined;
+      const whole = rec ? paragraphs(str(rec.summary)) : "";
+      if (whole) full = clip(whole, MAX_TEXT);
+      fetched = true;
+      more.disabled = false;
+    }
+    p.textContent = full;
+    more.textContent = "Show less";
+    more.setAttribute("aria-expanded", "true");
+  });
+  li.append(more);
   return li;
 }
 
@@ -275,8 +313,8 @@ function withWhom(it: Rec, names?: Map<string, string>): HTMLElement | null {
  */
 export function timeline(items: Rec[], names?: Map<string, string>): HTMLElement {
   const dated = items
-    .map((it) => ({ it, t: when(it.interactionDate) ?? when(it.creationTime) }))
-    .sort((a, b) => (b.t?.getTime() ?? -Infinity) - (a.t?.getTime() ?? -Infinity));
+    .map((it) => ({ it, t: when(it.interactionDate) ?? when(it.date) ?? when(it.creationTime) }))
+    .sort((a, b) => (b.t?.t.getTime() ?? -Infinity) - (a.t?.t.getTime() ?? -Infinity));
   const list = el("ol", "timeline");
   let day = "";
   let group: HTMLElement | null = null;

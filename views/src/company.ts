@@ -1,6 +1,6 @@
 // The company view (ui://klipy/company): get_company's result as a card
 // with the people known at the company and its recent interactions.
-import { callTool, clip, el, fact, link, section, show, start, state, str, timeline, webURL, type Rec, type ToolResult } from "./common";
+import { callTool, clip, el, fact, link, section, show, start, state, str, timeline, uncut, webURL, type Rec, type ToolResult } from "./common";
 
 function place(c: Rec): string {
   return [str(c.city), str(c.state), str(c.country)].filter(Boolean).join(", ");
@@ -12,30 +12,37 @@ function size(c: Rec): string {
 }
 
 function personName(p: Rec): string {
-  return [str(p.firstName), str(p.lastName)].filter(Boolean).join(" ") || str(p.email) || "Unnamed person";
+  const name = [str(p.firstName), str(p.lastName)].map((s) => uncut(s).text).filter(Boolean).join(" ");
+  return name || uncut(str(p.email)).text || "Unnamed person";
 }
 
 function personRow(p: Rec): HTMLElement {
   const name = personName(p);
-  const email = str(p.email);
+  const email = uncut(str(p.email));
+  const title = uncut(str(p.title)).text;
   return el(
     "li",
     "person",
     el("span", "person-name", clip(name, 80)),
-    str(p.title) ? el("span", "person-title", clip(str(p.title), 100)) : null,
-    email ? link(clip(email, 80), "mailto:" + email, "link person-email") : null,
+    title ? el("span", "person-title", clip(title, 100)) : null,
+    email.text && !email.cut ? link(clip(email.text, 80), "mailto:" + email.text, "link person-email") : null,
   );
 }
 
 // listFrom returns the records under key in the result, or asks the host
-// to call tool for them when the result does not carry them.
-async function listFrom(data: Rec, key: string, tool: string, args: Rec): Promise<Rec[] | string> {
-  if (Array.isArray(data[key])) return data[key] as Rec[];
-  const res: ToolResult | null = await callTool(tool, args);
-  if (!res) return "This host does not let the view look them up.";
-  if (res.isError) return (res.content ?? []).map((c) => c.text ?? "").join(" ") || "The lookup failed.";
-  const v = res.structuredContent?.[key];
-  return Array.isArray(v) ? (v as Rec[]) : [];
+// to call tool for them when the result does not carry them; contact_names
+// (person id → name) comes along when the answer has it.
+async function listFrom(data: Rec, key: string, tool: string, args: Rec): Promise<{ items: Rec[]; names: Rec } | string> {
+  let from: Rec = data;
+  if (!Array.isArray(data[key])) {
+    const res: ToolResult | null = await callTool(tool, args);
+    if (!res) return "This host does not let the view look them up.";
+    if (res.isError) return (res.content ?? []).map((c) => c.text ?? "").join(" ") || "The lookup failed.";
+    from = res.structuredContent ?? {};
+  }
+  const items = Array.isArray(from[key]) ? (from[key] as Rec[]) : [];
+  const names = from.contact_names && typeof from.contact_names === "object" ? (from.contact_names as Rec) : {};
+  return { items, names };
 }
 
 async function render(data: Rec): Promise<void> {
@@ -72,22 +79,25 @@ async function render(data: Rec): Promise<void> {
   people.replaceWith(
     typeof ps === "string"
       ? section("People", null, state("error", "People could not be listed.", ps))
-      : ps.length
-        ? section("People", ps.length, el("ul", "people", ...ps.map(personRow)))
+      : ps.items.length
+        ? section("People", ps.items.length, el("ul", "people", ...ps.items.map(personRow)))
         : section("People", 0, state("empty", "No people known at this company.", "Link a person with company_id to see them here.")),
   );
   activity.replaceWith(
     typeof its === "string"
       ? section("Recent interactions", null, state("error", "Interactions could not be listed.", its))
-      : its.length
-        ? section("Recent interactions", its.length, timeline(its, names(ps)))
+      : its.items.length
+        ? section("Recent interactions", its.items.length, timeline(its.items, names(ps, its.names)))
         : section("Recent interactions", 0, state("empty", "No interactions yet.", "Nothing has been logged with this company.")),
   );
 }
 
-function names(ps: Rec[] | string): Map<string, string> {
+// names maps person ids to names: the server's contact_names, then the
+// people listed at the company.
+function names(ps: { items: Rec[] } | string, known: Rec): Map<string, string> {
   const m = new Map<string, string>();
-  if (typeof ps !== "string") for (const p of ps) if (str(p.id)) m.set(str(p.id), clip(personName(p), 40));
+  for (const [id, n] of Object.entries(known)) if (str(n)) m.set(id, clip(uncut(str(n)).text, 40));
+  if (typeof ps !== "string") for (const p of ps.items) if (str(p.id)) m.set(str(p.id), clip(personName(p), 40));
   return m;
 }
 
