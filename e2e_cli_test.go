@@ -39,7 +39,7 @@ func TestCLIExitCodesAndOutput(t *testing.T) {
 		{"tools", nil, []string{"tools"}, 0, []string{"| tool | toolset |", "`delete_company`"}, ""},
 		{"tools read-only", nil, []string{"tools", "--read-only"}, 0, []string{"`get_person`"}, ""},
 		{"doctor healthy", []string{key}, []string{"doctor", "--base-url", healthy}, 0, []string{"✓ key valid", "all checks passed"}, ""},
-		{"doctor drifted", []string{key}, []string{"doctor", "--base-url", drifted}, 1, []string{"✗ contract queryPeople drifted from Person", "data[].emailAddress"}, ""},
+		{"doctor drifted", []string{key}, []string{"doctor", "--base-url", drifted}, 1, []string{"✗ queryPeople: HTTP 200", "unknown fields: data[].emailAddress", "meta (required)"}, ""},
 		{"doctor on the sandbox", nil, []string{"doctor", "--sandbox"}, 0, []string{"all checks passed"}, ""},
 	}
 	for _, tt := range tests {

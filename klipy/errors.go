@@ -177,6 +177,11 @@ type errorBody struct {
 	Meta    struct {
 		RequestID string `json:"request_id"`
 	} `json:"meta"`
+	// Errors is the list form: {"errors": [{"code", "message"}, …]}.
+	Errors []struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"errors"`
 }
 
 // parseAPIError builds the APIError of a non-2xx answer. The key and
@@ -216,6 +221,13 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 			e.Message = firstOf(inner.Message, e.Message)
 			if inner.Details != nil {
 				e.Details = inner.Details
+			}
+		}
+		if len(eb.Errors) > 0 {
+			e.Code = firstOf(e.Code, scalarString(eb.Errors[0].Code))
+			e.Message = firstOf(e.Message, eb.Errors[0].Message)
+			if e.Details == nil && len(eb.Errors) > 1 {
+				e.Details = eb.Errors
 			}
 		}
 	} else {

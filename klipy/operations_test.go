@@ -59,10 +59,10 @@ func TestOperations(t *testing.T) {
 				return c.People.Query(ctx, &klipy.PeopleQuery{Limit: 10, Cursor: "cur1", Filter: &klipy.PeopleFilter{Email: "jordan@acme.com"}})
 			},
 			"POST", "/people/query", `{"cursor":"cur1","limit":10,"filter":{"email":"jordan@acme.com"}}`,
-			`{"Items":[` + personJSON + `],"NextCursor":"cur2","HasMore":true}`},
+			`{"Items":[` + personJSON + `],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"queryPeople nil", listEnvelope(""),
 			func(c *klipy.Client) (any, *klipy.Response, error) { return c.People.Query(ctx, nil) },
-			"POST", "/people/query", `{}`, `{"Items":[],"NextCursor":"cur2","HasMore":true}`},
+			"POST", "/people/query", `{}`, `{"Items":[],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"createPerson", envelope(personJSON),
 			func(c *klipy.Client) (any, *klipy.Response, error) {
 				return c.People.Create(ctx, &klipy.PersonInput{Email: "jordan@acme.com", FirstName: "Jordan", LastName: "Patel"})
@@ -105,7 +105,7 @@ func TestOperations(t *testing.T) {
 				return c.Interactions.Query(ctx, &klipy.InteractionsQuery{Limit: 5, Filter: &klipy.InteractionFilter{ContactID: "p1"}})
 			},
 			"POST", "/interactions/query", `{"limit":5,"filter":{"contactId":"p1"}}`,
-			`{"Items":[` + interactionJSON + `],"NextCursor":"cur2","HasMore":true}`},
+			`{"Items":[` + interactionJSON + `],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"createInteraction", envelope(`{"id":"int_1","isDuplicate":false}`),
 			func(c *klipy.Client) (any, *klipy.Response, error) {
 				return c.Interactions.Create(ctx, &klipy.InteractionInput{Type: klipy.TypeMeeting, Direction: klipy.DirectionOutbound,

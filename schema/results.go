@@ -177,6 +177,12 @@ type SearchPeopleResult struct {
 	Scanned *int `json:"scanned,omitempty"`
 	// Whether the query scan covered every record (query searches only).
 	ScanComplete *bool `json:"scan_complete,omitempty"`
+	// Records Klipy returned that did not match email/company_id, removed.
+	FilteredOut int `json:"filtered_out,omitempty"`
+	// True when more pages exist but could not be fetched.
+	Incomplete bool `json:"incomplete,omitempty"`
+	// What filtered_out or incomplete mean for this result.
+	Note string `json:"note,omitempty"`
 }
 
 // PersonResult is the output of get_person and the person write tools.
@@ -187,8 +193,10 @@ type PersonResult struct {
 	Interactions []InteractionRow `json:"interactions,omitempty"`
 	// Names of the interactions' contacts already known, by person id.
 	ContactNames map[string]string `json:"contact_names,omitempty"`
-	// Why interactions are missing, when they are.
+	// Why interactions are missing, or what filtered_out means.
 	Note string `json:"note,omitempty"`
+	// Interactions of other people Klipy returned, removed.
+	FilteredOut int `json:"filtered_out,omitempty"`
 }
 
 // CompanyResult is the output of get_company and the company write tools.
@@ -205,8 +213,13 @@ type SearchInteractionsResult struct {
 	ContactNames map[string]string `json:"contact_names,omitempty"`
 	// Pass back as cursor for the next page; null on the last page.
 	NextCursor *string `json:"next_cursor" jsonschema:"required,nullable"`
-	// Records on this page removed by type/since/until.
+	// Records on this page removed by type/since/until, or because Klipy
+	// returned them although they do not match person_id/company_id.
 	FilteredOut int `json:"filtered_out,omitempty"`
+	// True when more pages exist but could not be fetched.
+	Incomplete bool `json:"incomplete,omitempty"`
+	// What filtered_out or incomplete mean for this result.
+	Note string `json:"note,omitempty"`
 }
 
 // InteractionResult is the output of get_interaction.

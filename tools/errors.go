@@ -36,9 +36,12 @@ func toolError(err error, ec errCtx) *mcp.CallToolResult {
 func errorText(err error, ec errCtx) string {
 	var ae *argError
 	var se *klipy.ScopeError
+	var ge *klipy.ScopeGuessError
 	switch {
 	case errors.As(err, &ae):
 		return ae.msg
+	case errors.As(err, &ge):
+		return scopeGuessed(ge, upstreamMessage(err))
 	case errors.As(err, &se):
 		return missingScope(se.Scope)
 	case errors.Is(err, klipy.ErrMissingScope):

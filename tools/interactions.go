@@ -44,9 +44,10 @@ func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractions
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	rows, names := d.s.interactionRows(d.c, kept)
-	return schema.SearchInteractionsResult{Interactions: rows, NextCursor: next, ContactNames: names,
-		FilteredOut: len(page.Items) - len(kept)}, nil
+	res := schema.SearchInteractionsResult{NextCursor: next}
+	res.Interactions, res.ContactNames = d.s.interactionRows(d.c, kept)
+	res.FilteredOut, res.Incomplete, res.Note = checkOf(page, interactionFilterArgs(q.Filter)).report(len(page.Items)-len(kept), "")
+	return res, nil
 }
 
 // filterPage applies type, since and until to one page. The arguments were

@@ -35,6 +35,7 @@ func TestMessagesGolden(t *testing.T) {
 	all = append(all, deleteMessages(t)...)
 	all = append(all, promptMessages(t)...)
 	all = append(all, otherMessages(t)...)
+	all = append(all, checkMessages()...)
 	var b strings.Builder
 	seen := map[string]bool{}
 	for _, m := range all {

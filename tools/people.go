@@ -47,7 +47,8 @@ func searchPeople(ctx context.Context, d deps, a schema.SearchPeopleArgs) (schem
 	}
 	d.s.records.remember(d.c, page.Items...)
 	res := schema.SearchPeopleResult{People: personRows(page.Items)}
-	if page.NextCursor != "" {
+	res.FilteredOut, res.Incomplete, res.Note = checkOf(page, peopleFilterArgs(filter)).report(0, "")
+	if page.NextCursor != "" && !res.Incomplete {
 		res.NextCursor = cursor{Search: cur.Search, Upstream: page.NextCursor}.encode()
 	}
 	return res, nil
@@ -76,6 +77,7 @@ func (s *srv) addInteractions(ctx context.Context, c *klipy.Client, personID str
 		return
 	}
 	res.Interactions, res.ContactNames = s.interactionRows(c, page.Items)
+	res.FilteredOut, _, res.Note = checkOf(page, "person_id").report(0, res.Note)
 }
 
 func createPerson(ctx context.Context, d deps, a schema.CreatePersonArgs) (schema.PersonResult, error) {

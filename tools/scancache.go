@@ -32,7 +32,8 @@ const scanPageSize = 100
 // them exactly as the first one did.
 type peopleScan struct {
 	people   []indexed
-	complete bool // every record was read: the scan limit did not stop it
+	complete bool      // every record was read: the scan limit did not stop it
+	check    pageCheck // what the client found on the pages scanned
 	at       time.Time
 	bytes    int
 }
@@ -230,21 +231,24 @@ func (rc *recordsCache) usage() (bytes, keys int) {
 // scanPeople reads query pages until max records were scanned or none are
 // left. filter, when set, is sent upstream.
 func scanPeople(ctx context.Context, c *klipy.Client, filter *klipy.PeopleFilter, max int) (*peopleScan, error) {
-	s := &peopleScan{}
+	s := &peopleScan{check: pageCheck{scan: true}}
 	q := &klipy.PeopleQuery{Filter: filter}
+	seen := map[string]bool{}
 	for len(s.people) < max {
 		q.Limit = min(scanPageSize, max-len(s.people))
 		page, _, err := c.People.Query(ctx, q)
 		if err != nil {
 			return nil, err
 		}
+		stop, complete := scanEnd(page, seen)
+		s.check.add(checkOf(page, peopleFilterArgs(filter)))
 		for _, p := range page.Items {
 			x := indexPerson(p)
 			s.people = append(s.people, x)
 			s.bytes += x.size()
 		}
-		if page.NextCursor == "" || len(page.Items) == 0 {
-			s.complete = true
+		if stop {
+			s.complete = complete
 			return s, nil
 		}
 		q.Cursor = page.NextCursor

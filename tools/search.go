@@ -149,6 +149,7 @@ func (s *srv) peopleFromRecords(ctx context.Context, c *klipy.Client, q query, f
 	end := min(start+limit, len(matches))
 	scanned, complete := len(sc.people), sc.complete
 	res := schema.SearchPeopleResult{People: personRows(matches[start:end]), Scanned: &scanned, ScanComplete: &complete}
+	res.FilteredOut, res.Incomplete, res.Note = sc.check.report(0, "")
 	if end < len(matches) {
 		res.NextCursor = cursor{Search: cur.Search, Offset: end}.encode()
 	}

@@ -122,3 +122,22 @@ func uniq(s []string) []string {
 	slices.Sort(s)
 	return slices.Compact(s)
 }
+
+// addFields compares the union of the fields of a list's records, found
+// under prefix (e.g. "data.edges[]"), with s.
+func (d *drift) addFields(prefix string, s shape, fields []string) {
+	for _, f := range fields {
+		if !slices.Contains(s.Fields, f) {
+			d.Unknown = append(d.Unknown, join(prefix, f))
+		}
+	}
+	for _, f := range s.Fields {
+		switch {
+		case slices.Contains(fields, f):
+		case slices.Contains(s.Required, f):
+			d.MissingRequired = append(d.MissingRequired, join(prefix, f))
+		default:
+			d.MissingOptional = append(d.MissingOptional, join(prefix, f))
+		}
+	}
+}

@@ -25,7 +25,7 @@ const (
 	grpLog      = "log"      // every command that runs something
 	grpHTTP     = "http"     // http only
 	grpListen   = "listen"   // http and sandbox
-	grpOutput   = "output"   // call and tools
+	grpOutput   = "output"   // call, tools and doctor
 	grpTools    = "tools"    // tools only
 	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
 )
@@ -64,7 +64,7 @@ var flagTable = []flagSpec{
 	{Name: "public", Env: "KLIPY_PUBLIC", Default: "false", Bool: true, Group: grpListen, Usage: "allow a non-loopback address; hosted mode: callers must send their own key"},
 	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
 	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
-	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload)"},
+	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
 
@@ -74,7 +74,7 @@ var commandGroups = map[string][]string{
 	"http":    {grpUpstream, grpServe, grpLog, grpListen, grpHTTP},
 	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
 	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
-	"doctor":  {grpUpstream, grpLog},
+	"doctor":  {grpUpstream, grpLog, grpOutput},
 	"sandbox": {grpLog, grpListen},
 	"version": {},
 }
@@ -221,7 +221,7 @@ var commandHelp = map[string]string{
 	"http":    "Serve MCP over streamable HTTP at /mcp, plus /healthz, /readyz and /metrics.",
 	"call":    "Run one tool exactly as an MCP client would and print its result. Exit 1 when the result is an error.",
 	"tools":   "Print the tool catalogue for the current configuration (markdown table, or --json for the tools/list payload).",
-	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom and contract drift. Never writes.",
+	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom, and for every read operation the answer's shape, cursor, filters and contract drift (--json for a bug report). Never writes.",
 	"sandbox": "Serve the fake Klipy REST API, seeded with the demo workspace, for people building integrations.",
 	"version": "Print the version, commit and Go version.",
 }
