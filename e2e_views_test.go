@@ -351,20 +351,32 @@ func checkStates(t *testing.T, h *viewHost) {
 	}
 }
 
-// checkUntrusted sends record text holding markup and script. The server
-// already reduces HTML to text; this is the view's own guarantee, so the
-// payloads are put into a real result after the server.
+// checkUntrusted shows record text holding markup and script. Through the
+// server first: it reduces HTML to text before any client sees it. Then the
+// view's own guarantee, with the payloads put into a real result after the
+// server.
 func checkUntrusted(t *testing.T, h *viewHost) {
-	_, sc := callJSON(t, h.src, "get_person", map[string]any{"person_id": viewJordan, "include_interactions": true})
 	const script = `<script>parent.postMessage("xss","*")</script>`
 	const img = `<img src=x onerror="parent.postMessage('xss','*')">`
+	logged, _ := callJSON(t, h.src, "log_interaction", map[string]any{"person_id": viewJordan, "type": "MEMO", "direction": "INTERNAL",
+		"title": "Markup " + img, "summary": script + " " + img + " plain words after the markup", "occurred_at": "2099-01-02T10:00:00Z"})
+	if strings.Contains(string(logged), `"isError":true`) {
+		t.Fatalf("log_interaction: %s", logged)
+	}
+	raw, sc := callJSON(t, h.src, "get_person", map[string]any{"person_id": viewJordan, "include_interactions": true})
+	r := h.show(t, "ui://klipy/person", "light", 480, raw)
+	first := sc["interactions"].([]any)[0].(map[string]any)
+	if r.Images != 0 || r.Scripts != 2 || r.ItemTitles[0] != first["title"] || !strings.Contains(r.Summaries[0], "plain words after the markup") {
+		t.Errorf("logged markup: %d img, %d script; title %q (result %q), summary %q", r.Images, r.Scripts, r.ItemTitles[0], first["title"], r.Summaries[0])
+	}
+
 	long := script + " " + img + " " + strings.Repeat("Long notes from the call. ", 40)
 	it := sc["interactions"].([]any)[0].(map[string]any)
-	it["date"] = "2099-01-01" // first in the timeline
+	it["date"] = "2099-01-03" // first in the timeline
 	it["title"] = img
 	it["summary"] = long
 	sc["person"].(map[string]any)["firstName"] = script
-	r := h.show(t, "ui://klipy/person", "light", 480, toolResult(t, sc))
+	r = h.show(t, "ui://klipy/person", "light", 480, toolResult(t, sc))
 	if r.Images != 0 || r.Scripts != 2 {
 		t.Errorf("markup became elements: %d img, %d script (want the probe and the bundle only)", r.Images, r.Scripts)
 	}
