@@ -27,6 +27,15 @@ const (
 	DefaultReadyCacheTTL     = 10 * time.Second
 )
 
+// Defaults for how the host learns about keys it has not seen (SPEC §10).
+const (
+	DefaultUnverifiedCacheSize = 1000
+	DefaultRejectedKeyTTL      = time.Minute
+	DefaultRejectedCacheSize   = 10000
+	DefaultDiscoveryRate       = 60 // /authenticate checks of new keys per minute, process-wide
+	DefaultDiscoveryBurst      = 10
+)
+
 // Config configures the HTTP host. The zero value of every duration and size
 // means its default.
 type Config struct {
@@ -74,6 +83,21 @@ type Config struct {
 	ClientCacheSize int
 	// ClientIdleTTL drops a caller's cached client after this long unused.
 	ClientIdleTTL time.Duration
+	// UnverifiedCacheSize bounds the callers whose key the upstream has not
+	// accepted yet; they are kept apart from (and never evict) the
+	// ClientCacheSize callers with accepted keys.
+	UnverifiedCacheSize int
+	// RejectedKeyTTL is how long a key the upstream rejected is answered 401
+	// from memory; RejectedCacheSize bounds how many are remembered.
+	RejectedKeyTTL    time.Duration
+	RejectedCacheSize int
+	// DiscoveryRate bounds, per minute and for the whole process, the
+	// /authenticate checks of keys not yet known, with bursts of
+	// DiscoveryBurst. A request that would need a check beyond it gets 503
+	// with Retry-After at once, so a flood of unknown keys never reaches the
+	// upstream one for one. A negative rate turns the bound off.
+	DiscoveryRate  int
+	DiscoveryBurst int
 	// ReadyCacheTTL is how long a /readyz upstream check is reused.
 	ReadyCacheTTL time.Duration
 	// Registry receives the host's metrics and is served on /metrics, with
@@ -105,6 +129,13 @@ func (cfg Config) withDefaults() Config {
 	setDur(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDur(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
 	setDur(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
+	setDur(&cfg.RejectedKeyTTL, DefaultRejectedKeyTTL)
+	cfg.UnverifiedCacheSize = positiveOr(cfg.UnverifiedCacheSize, DefaultUnverifiedCacheSize)
+	cfg.RejectedCacheSize = positiveOr(cfg.RejectedCacheSize, DefaultRejectedCacheSize)
+	cfg.DiscoveryBurst = positiveOr(cfg.DiscoveryBurst, DefaultDiscoveryBurst)
+	if cfg.DiscoveryRate == 0 {
+		cfg.DiscoveryRate = DefaultDiscoveryRate
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -121,6 +152,13 @@ func (cfg Config) withDefaults() Config {
 		cfg.newServer = tools.NewServer
 	}
 	return cfg
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // validate reports configuration mistakes the command should show at start-up.

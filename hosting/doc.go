@@ -20,12 +20,16 @@
 // a loopback listener or in sandbox mode, otherwise the answer is 401 with a
 // Bearer WWW-Authenticate challenge. The caller's *klipy.Client is put into
 // the request's context (tools.WithClient) through mcp-go's HTTP context
-// function. Clients are cached per key — the map is keyed by the key's
-// SHA-256, bounded (LRU, ClientCacheSize) and expire after ClientIdleTTL — so
-// a key's rate-limit state and its scopes, discovered once with
-// Authenticate before its first request is handled, persist across requests;
-// tools/list is therefore filtered by the caller's scopes. A key the API
-// rejects gets 401 error="invalid_token". Every client shares
+// function. Clients are cached per key — keyed by the key's SHA-256, in two
+// LRU tiers (keys the API accepted, ClientCacheSize; keys not yet checked,
+// UnverifiedCacheSize, which never evict the first) that expire after
+// ClientIdleTTL — so a key's rate-limit state and its scopes, discovered
+// once (klipy.Client.Discover, one check shared by concurrent requests)
+// before its first request is handled, persist across requests; tools/list
+// is therefore filtered by the caller's scopes. A key the API rejects gets
+// 401 error="invalid_token" and is answered from memory for RejectedKeyTTL;
+// checks of unknown keys are budgeted process-wide (DiscoveryRate), beyond
+// which the answer is 503 with Retry-After. Every client shares
 // Config.Klipy.Limiter (for example the Redis limiter of package redislimit).
 //
 // # Checks on /mcp, in order

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,6 +30,7 @@ type Handler struct {
 	metrics    *metrics
 	ready      *readiness
 	serverKey  *caller // nil without a server key
+	gate       *discoveryGate
 
 	closeOnce sync.Once
 	// onShutdown, when set (tests), runs when Serve starts shutting down.
@@ -49,7 +49,8 @@ func New(cfg Config) (*Handler, error) {
 	if reg == nil {
 		reg = NewRegistry()
 	}
-	h.callers = newCallers(cfg.ClientCacheSize, cfg.ClientIdleTTL, cfg.now, h.newClient)
+	h.gate = newDiscoveryGate(cfg)
+	h.callers = newCallers(cfg, h.newCallerClient())
 	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
 		func() float64 { return float64(h.callers.len()) })
 	if err := h.initServerKey(); err != nil {
@@ -80,13 +81,18 @@ func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
 // newClient builds the client for one caller's key, with the shared limiter
 // and the host's metrics hooks.
 func (h *Handler) newClient(key string) (*klipy.Client, error) {
+	return klipy.New(h.clientOptions(key))
+}
+
+// clientOptions returns the options of key's client.
+func (h *Handler) clientOptions(key string) klipy.Options {
 	opts := h.cfg.Klipy
 	opts.APIKey = key
 	opts.Hooks = h.metrics.klipyHooks(h.cfg.Klipy.Hooks)
 	if opts.Logger == nil {
 		opts.Logger = h.cfg.Logger
 	}
-	return klipy.New(opts)
+	return opts
 }
 
 // initServerKey builds the server key's client, which serves loopback and
@@ -269,17 +275,6 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 	return false
 }
 
-func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) bool {
-	c, err := h.callers.get(key)
-	if err != nil {
-		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
-		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
-		return false
-	}
-	req.caller = c
-	return true
-}
-
 // checkSession applies the session rules of the session-based era: every
 // request but initialize names a live session opened by the same key.
 func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *request) bool {
@@ -296,25 +291,6 @@ func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *requ
 		h.reject(w, http.StatusNotFound, "unknown_session",
 			"Session not found: it expired, was closed, or belongs to another key. Send initialize to open a new session.")
 		return false
-	}
-	return true
-}
-
-// resolveCaller makes sure a POST's client knows its key's scopes (so that
-// tools/list is filtered by them) and refuses a key the upstream rejects.
-func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *request) bool {
-	if r.Method != http.MethodPost {
-		return true
-	}
-	err := req.caller.discover(r.Context())
-	switch {
-	case err == nil:
-	case errors.Is(err, errKeyRejected) && req.ownKey:
-		h.metrics.rejected("invalid_key")
-		writeUnauthorized(w, true)
-		return false
-	default:
-		h.cfg.Logger.Debug("scope discovery failed; continuing without scopes", "err", err)
 	}
 	return true
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is the production Klipy API.
@@ -60,6 +62,11 @@ type Options struct {
 	Timeout    time.Duration
 	Logger     *slog.Logger
 	Hooks      Hooks
+	// DiscoveryGate, when set, is asked before Discover sends /authenticate
+	// for a key not yet checked; false refuses the check with
+	// ErrDiscoveryLimited. A host serving many keys uses it to bound the
+	// checks of unknown keys as a whole.
+	DiscoveryGate func() bool
 }
 
 // Client talks to the Klipy API with one key. It is safe for concurrent use.
@@ -82,10 +89,19 @@ type Client struct {
 	log       *slog.Logger
 	hooks     Hooks
 
-	mu          sync.Mutex
-	orgID       string
-	scopes      []Scope
-	scopesKnown bool
+	discoveryGate func() bool
+	flight        singleflight.Group // one /authenticate in flight (Discover)
+	now           func() time.Time   // nil: time.Now (tests set a clock)
+
+	mu            sync.Mutex
+	orgID         string
+	scopes        []Scope
+	scopesKnown   bool
+	authenticated bool                     // /authenticate answered
+	closed        *AuthenticateClosedError // /authenticate is closed to the key
+	holdErr       error                    // the last failed check, reused until holdUntil
+	holdUntil     time.Time
+	fails         int // failed checks in a row
 }
 
 // PeopleService covers /people.
@@ -145,6 +161,8 @@ func New(opts Options) (*Client, error) {
 		timeout:   opts.Timeout,
 		log:       opts.Logger,
 		hooks:     opts.Hooks,
+
+		discoveryGate: opts.DiscoveryGate,
 	}
 	if c.http == nil {
 		c.http = defaultHTTPClient
@@ -211,7 +229,8 @@ func (c *Client) Scopes() ([]Scope, bool) {
 	return slices.Clone(c.scopes), c.scopesKnown
 }
 
-// Allows reports whether the key may use scope; true while scopes are unknown.
+// Allows reports whether the key may use scope; true while scopes are
+// unknown (see Permit for what a call should check).
 func (c *Client) Allows(scope Scope) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -226,16 +245,4 @@ func (c *Client) OrganizationID() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.orgID
-}
-
-// learn caches what Authenticate said about the key.
-func (c *Client) learn(ws *Workspace) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ws.OrganizationID != "" {
-		c.orgID = ws.OrganizationID
-	}
-	if ws.ScopesKnown {
-		c.scopes, c.scopesKnown = slices.Clone(ws.Scopes), true
-	}
 }

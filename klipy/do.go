@@ -262,7 +262,7 @@ func retryableStatus(s int) bool {
 // false (without sleeping) when no attempt is left or the delay would pass
 // ctx's deadline.
 func (c *Client) backoff(ctx context.Context, op string, n int, ex exchange) bool {
-	if n >= maxAttempts {
+	if n >= attemptsFor(ctx) {
 		return false
 	}
 	d := backoffBase << (n - 1)

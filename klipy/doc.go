@@ -29,6 +29,16 @@
 // before anything is sent; with unknown scopes the call is tried and a 403
 // maps to ErrForbidden, and to ErrMissingScope when the answer names a scope.
 //
+// Client.Discover learns the scopes once for all concurrent callers (one
+// /authenticate in flight, each caller waiting under its own context, a
+// failed check reused for a few seconds), and Client.Permit is what a caller
+// asks before an operation: it refuses one whose scopes could have been
+// learnt and were not. Klipy's documentation lists /authenticate under ALL:
+// when it refuses a key that works elsewhere (403, or 401 about scope,
+// checked with one cheap read), Authenticate returns an
+// *AuthenticateClosedError (errors.Is ErrScopesUnknown), remembered by the
+// client, and the scopes stay declared or unknown.
+//
 // # Rate limits and retries
 //
 // Requests are paced with token buckets (golang.org/x/time/rate): one per

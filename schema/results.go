@@ -165,6 +165,16 @@ type WorkspaceResult struct {
 	ScopesKnown bool `json:"scopes_known" jsonschema:"required"`
 	// Tools this key can use here.
 	Tools []string `json:"tools"`
+	// What could not be learnt about the key (e.g. name, scopes), and why.
+	Unknown *WorkspaceUnknown `json:"unknown,omitempty"`
+}
+
+// WorkspaceUnknown says what get_workspace could not learn and why.
+type WorkspaceUnknown struct {
+	// Fields left empty.
+	Fields []string `json:"fields"`
+	// Why, and what to do.
+	Reason string `json:"reason"`
 }
 
 // SearchPeopleResult is the output of search_people.

@@ -39,6 +39,11 @@ func TestFaultsBecomeIsErrorResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A checked key, so that the call itself meets the fault (an
+			// unchecked key's call is refused before it is sent).
+			if err := kc.Discover(t.Context()); err != nil {
+				t.Fatal(err)
+			}
 			mc := connect(t, newServer(t, Config{Client: kc}))
 			c.inject(f)
 			start := time.Now()

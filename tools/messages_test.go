@@ -245,6 +245,7 @@ func otherMessages(t *testing.T) []message {
 		return s[strings.Index(s, "…"):]
 	}
 	out := []message{{"truncated/record", marker(rec)}, {"truncated/list", list[strings.Index(list, "…"):]}}
+	out = append(out, keyCheckMessages(t)...)
 
 	f := newFake(t)
 	noKey := connect(t, newServer(t, Config{}))

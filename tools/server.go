@@ -149,6 +149,7 @@ func (s *srv) visible(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	if c == nil {
 		return list
 	}
+	learnScopes(ctx, c)
 	out := list[:0:0]
 	for _, t := range list {
 		// Tools outside the inventory were added by the embedding program
@@ -176,8 +177,8 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if c == nil {
 			return errorResult("No Klipy API key is configured for this server. Set KLIPY_API_KEY (or send your key with the request) and try again."), nil
 		}
-		if e.scope != "" && !c.Allows(e.scope) {
-			return toolError(&klipy.ScopeError{Op: e.name, Scope: e.scope}, errCtx{scope: e.scope}), nil
+		if refused := permit(ctx, c, e.name, e.scope); refused != nil {
+			return refused, nil
 		}
 		res := e.call(withCallerAgent(ctx), deps{s: s, c: c, req: req})
 		if e.kind != KindRead {

@@ -40,6 +40,7 @@ type config struct {
 	Public         bool
 	AllowedOrigins []string
 	RedisURL       string
+	DiscoveryRate  int
 
 	JSON   bool
 	Readme string
@@ -74,6 +75,7 @@ func loadConfig(fv flagValues) (*config, error) {
 		Public:         p.bool("public"),
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
+		DiscoveryRate:  p.positive("discovery-rate"),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}

@@ -71,16 +71,16 @@ func (d *doctor) authenticate(ctx context.Context) bool {
 	start := time.Now()
 	ws, resp, err := d.c.Authenticate(ctx)
 	var apiErr *klipy.APIError
+	var closed *klipy.AuthenticateClosedError
 	switch {
+	case errors.As(err, &closed):
+		d.closedAuthenticate(closed.StatusCode, closed.Message, start)
+		return true
 	case err != nil && !errors.As(err, &apiErr):
 		d.r.fail(line{Check: "reachable", Detail: err.Error()})
 		return false
 	case refusedForScope(apiErr):
-		d.r.ok(line{Check: "reachable", Detail: fmt.Sprintf("HTTP %d in %s", apiErr.StatusCode, since(start))})
-		d.r.warn(line{Check: "authenticate", Status: apiErr.StatusCode, Detail: "refused for this key (" + apiErr.Message + "): " +
-			"Klipy lists Authenticate under the ALL scope, so a narrower key may not call it; the workspace, organization " +
-			"and scopes stay unknown (declare scopes with --scopes). The other operations are probed below"})
-		d.scopes()
+		d.closedAuthenticate(apiErr.StatusCode, apiErr.Message, start)
 		return true
 	case errors.Is(err, klipy.ErrUnauthorized):
 		d.r.ok(line{Check: "reachable", Detail: fmt.Sprintf("HTTP %d in %s", apiErr.StatusCode, since(start))})
@@ -97,6 +97,16 @@ func (d *doctor) authenticate(ctx context.Context) bool {
 	d.rateLimit(resp.RateLimit)
 	d.shape("authenticate", shapeAuth, false)
 	return true
+}
+
+// closedAuthenticate reports an /authenticate that refused a key for want
+// of a scope while the key works for other operations.
+func (d *doctor) closedAuthenticate(status int, msg string, start time.Time) {
+	d.r.ok(line{Check: "reachable", Detail: fmt.Sprintf("HTTP %d in %s", status, since(start))})
+	d.r.warn(line{Check: "authenticate", Status: status, Detail: "refused for this key (" + msg + "): " +
+		"Klipy lists Authenticate under the ALL scope, so a narrower key may not call it; the workspace, organization " +
+		"and scopes stay unknown (declare scopes with --scopes). The other operations are probed below"})
+	d.scopes()
 }
 
 // refusedForScope reports whether an authenticate error is a refusal for

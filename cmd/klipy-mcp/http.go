@@ -80,6 +80,7 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 		SessionIdleTTL:  sessionIdleTTL,
 		ShutdownTimeout: shutdownGrace,
 		Logger:          logger,
+		DiscoveryRate:   c.DiscoveryRate,
 	}
 	hc.Tools.Logger = logger
 	if c.Sandbox {
