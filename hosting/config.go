@@ -26,6 +26,11 @@ const (
 	DefaultClientCacheSize   = 10000
 	DefaultClientIdleTTL     = time.Hour
 	DefaultReadyCacheTTL     = 10 * time.Second
+	// DefaultMaxSessionsPerKey caps the sessions one key holds open.
+	DefaultMaxSessionsPerKey = 100
+	// DefaultMaxSessions caps the sessions of the process: at about 12 KiB
+	// each, some 60 MiB.
+	DefaultMaxSessions = 5000
 )
 
 // Defaults for how the host learns about keys it has not seen (SPEC §10).
@@ -61,9 +66,19 @@ type Config struct {
 	// SessionIdleTTL ends a session-based (2025-11-25 era) session after this
 	// long without a request; default DefaultSessionIdleTTL.
 	SessionIdleTTL time.Duration
-	// Logger receives the host's logs; default slog.Default(). Keys never
-	// appear in them.
+	// Logger receives the host's logs; by default they are discarded. Keys
+	// never appear in them.
 	Logger *slog.Logger
+	// MaxSessionsPerKey caps the session-based sessions one key holds open;
+	// past it, that key's least recently used session is closed. Default
+	// DefaultMaxSessionsPerKey.
+	MaxSessionsPerKey int
+	// MaxSessions caps the sessions of the process; past it, the least
+	// recently used session is closed. Default DefaultMaxSessions.
+	MaxSessions int
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (Authorization: Bearer <token>).
+	MetricsToken string
 
 	// ShutdownTimeout bounds how long Serve lets in-flight calls finish after
 	// its context is cancelled; default DefaultShutdownTimeout.
@@ -149,7 +164,19 @@ func (cfg Config) withDefaults() Config {
 		cfg.ClientCacheSize = DefaultClientCacheSize
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxSessionsPerKey <= 0 {
+		cfg.MaxSessionsPerKey = DefaultMaxSessionsPerKey
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.Klipy.Limiter == nil {
+		// One limiter for every caller's client, so that the keys of one
+		// organization share its budget and every client of a key honours
+		// the pauses the server asked for.
+		cfg.Klipy.Limiter = klipy.NewLocalLimiter()
 	}
 	if cfg.now == nil {
 		cfg.now = time.Now

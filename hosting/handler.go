@@ -45,7 +45,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now)}
+	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now, cfg.MaxSessionsPerKey, cfg.MaxSessions)}
 	reg := cfg.Registry
 	if reg == nil {
 		reg = NewRegistry()
@@ -62,9 +62,9 @@ func New(cfg Config) (*Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
-	mux.HandleFunc("GET /healthz", serveHealth)
-	mux.HandleFunc("GET /readyz", h.ready.serve)
-	mux.Handle("GET /metrics", reg)
+	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
+	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
+	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
 	if cfg.OAuth != nil {
 		h.initOAuth(mux)
 	}
@@ -343,7 +343,30 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	if rec != nil {
 		h.metrics.observe(h.toolLabel(req.tool), rec)
 	}
+	h.closeEvicted()
 }
+
+// closeEvicted ends, in mcp-go too, the sessions closed to make room for new
+// ones, and counts them. mcp-go frees a session's state only on DELETE or
+// its idle sweep, so the host sends it the DELETE the client did not.
+func (h *Handler) closeEvicted() {
+	for _, ev := range h.sessions.takeEvicted() {
+		h.metrics.sessionEvicted(ev.reason)
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodDelete, "http://localhost/mcp", nil)
+		if err != nil {
+			continue // cannot happen: the URL is constant
+		}
+		req.Header.Set(server.HeaderKeySessionID, ev.id)
+		h.streamable.ServeHTTP(discardWriter{}, req)
+	}
+}
+
+// discardWriter is the response writer of the host's own requests to mcp-go.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (discardWriter) WriteHeader(int)             {}
 
 // toolLabel bounds the tool label to the catalogue.
 func (h *Handler) toolLabel(name string) string {

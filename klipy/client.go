@@ -58,10 +58,16 @@ type Options struct {
 	Scopes     []Scope      // declared scopes, used when /authenticate lists none
 	RateLimit  int          // requests per minute per key; default 200
 	OrgLimit   int          // requests per minute per organization; default 1000
-	Limiter    Limiter      // shared across clients; default a process-wide local limiter
-	Timeout    time.Duration
-	Logger     *slog.Logger
-	Hooks      Hooks
+	// Limiter paces requests. Share one among clients that share a budget
+	// (the callers of a hosted server): their organization buckets, and the
+	// pauses the server asked for when it is a Pauser, are then common.
+	// Default: a LocalLimiter of the client's own.
+	Limiter Limiter
+	// Timeout bounds one HTTP attempt (default DefaultTimeout). A call whose
+	// context has no deadline is also bounded as a whole, by callBudget.
+	Timeout time.Duration
+	Logger  *slog.Logger
+	Hooks   Hooks
 	// DiscoveryGate, when set, is asked before Discover sends /authenticate
 	// for a key not yet checked; false refuses the check with
 	// ErrDiscoveryLimited. A host serving many keys uses it to bound the
@@ -85,6 +91,7 @@ type Client struct {
 	rateLimit int
 	orgLimit  int
 	limiter   Limiter
+	pauses    Pauser
 	timeout   time.Duration
 	log       *slog.Logger
 	hooks     Hooks
@@ -168,7 +175,11 @@ func New(opts Options) (*Client, error) {
 		c.http = defaultHTTPClient
 	}
 	if c.limiter == nil {
-		c.limiter = defaultLimiter
+		c.limiter = NewLocalLimiter()
+	}
+	c.pauses, _ = c.limiter.(Pauser)
+	if c.pauses == nil {
+		c.pauses = newPauseTable()
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout

@@ -45,17 +45,28 @@
 // key (Options.RateLimit, default 200/min) and, once Authenticate has named
 // the organization, one per organization (Options.OrgLimit, default
 // 1,000/min) shared by every key of it. Bursts are small (Burst: at most 10),
-// so a flood of parallel calls is spread over the window. Clients that set no
-// Options.Limiter share one process-wide LocalLimiter; a Redis-backed Limiter
-// can be plugged in for several replicas. Waits happen under the caller's
-// context; a wait that cannot end before its deadline fails at once with a
-// *RateLimitError, and RetryAfter tells how long it would have been.
+// so a flood of parallel calls is spread over the window. The package holds
+// no state of its own: a client that sets no Options.Limiter has a
+// LocalLimiter of its own, and clients that share a budget share one
+// Limiter (a LocalLimiter in one process, a Redis-backed one across
+// replicas). Waits happen under the caller's context; a call whose context
+// has no deadline is bounded as a whole all the same. A wait that cannot end
+// before the deadline fails at once with a *RateLimitError, and RetryAfter
+// tells how long it would have been.
 //
 // When an answer says X-RateLimit-Remaining: 0, later calls of the key pause
 // until X-RateLimit-Reset (epoch seconds, epoch milliseconds or seconds left,
-// told apart by magnitude). A 429 is waited out and retried when its
-// Retry-After (seconds or an HTTP date) is at most 10 s and fits the
-// deadline; otherwise the *APIError carries RetryAfter.
+// told apart by magnitude); the pause is kept by the Limiter when it is a
+// Pauser, so every client sharing it honours it. A 429 is waited out and
+// retried when its Retry-After (seconds or an HTTP date) is at most 10 s and
+// fits the deadline; otherwise the *APIError carries RetryAfter. A pause
+// longer than 10 s is never waited out: calls inside it fail at once with a
+// *RateLimitError saying how long is left.
+//
+// Everything the client returns that came from upstream (request ids,
+// error messages, codes and details, {"success":false} messages) is scrubbed
+// of the key and of every key-like token, once on the raw answer and once
+// more after decoding, at the single exit of every call.
 //
 // GET, PUT, PATCH, DELETE and the read-only POST …/query calls are retried on
 // network errors, 408, 502, 503 and 504 with jittered exponential backoff, 3

@@ -37,6 +37,7 @@ func marshal(t *testing.T, v any) string {
 // TestOperations checks every operation of the contract: method, path,
 // headers, body sent, and the decoded answer.
 func TestOperations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	five := 5
 	tests := []struct {
@@ -155,6 +156,7 @@ func TestOperations(t *testing.T) {
 }
 
 func TestAPIKeyHeader(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
 		o.Auth = klipy.AuthAPIKeyHeader
 		o.Version, o.UserAgent = "", ""
@@ -177,6 +179,7 @@ func TestAPIKeyHeader(t *testing.T) {
 // TestUserAgentPerRequest checks that WithUserAgent names the calling MCP
 // client for one request without changing the client's default.
 func TestUserAgentPerRequest(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
 		o.Version, o.UserAgent = "1.2.3", "default/1"
 	})
@@ -198,6 +201,7 @@ func TestUserAgentPerRequest(t *testing.T) {
 }
 
 func TestEmptyIDIsRefusedLocally(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)))
 	_, _, err := c.People.Get(context.Background(), " ")
 	if !errorsIs(err, klipy.ErrValidation) {
@@ -209,6 +213,7 @@ func TestEmptyIDIsRefusedLocally(t *testing.T) {
 }
 
 func TestDeleteEmptyAnswer(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	got, resp, err := c.Companies.Delete(context.Background(), "c9")
 	if err != nil {
@@ -220,6 +225,7 @@ func TestDeleteEmptyAnswer(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	for _, o := range []klipy.Options{{}, {APIKey: "k", BaseURL: "ftp://x"}, {APIKey: "k", BaseURL: "/relative"}} {
 		if _, err := klipy.New(o); err == nil {
 			t.Errorf("New(%+v) succeeded, want an error", o)

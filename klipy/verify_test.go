@@ -16,6 +16,7 @@ import (
 // scope is named, and the decoding gaps are closed.
 
 func TestPeopleFilterVerified(t *testing.T) {
+	t.Parallel()
 	const page = `{"data":[
 		{"id":"p1","email":"Jordan@Acme.com","companyId":"c1"},
 		{"id":"p2","email":"sam@other.com","companyId":"c2"},
@@ -48,6 +49,7 @@ func TestPeopleFilterVerified(t *testing.T) {
 }
 
 func TestInteractionFilterVerified(t *testing.T) {
+	t.Parallel()
 	const page = `{"data":[
 		{"id":"i1","contacts":["p1","p2"],"companies":["c1"]},
 		{"id":"i2","contacts":["p2"],"companies":["c2"]},
@@ -83,6 +85,7 @@ func TestInteractionFilterVerified(t *testing.T) {
 }
 
 func TestPageIncomplete(t *testing.T) {
+	t.Parallel()
 	const p = `{"id":"p1"}`
 	tests := []struct {
 		name, body, sent string
@@ -117,6 +120,7 @@ func TestPageIncomplete(t *testing.T) {
 // TestAllIncomplete checks that the iterators end an unfollowable listing
 // with an *IncompleteError after the items they could read.
 func TestAllIncomplete(t *testing.T) {
+	t.Parallel()
 	cycle := map[string]string{
 		"":   `{"data":[{"id":"a"}],"page_info":{"has_next_page":true,"end_cursor":"c2"}}`,
 		"c2": `{"data":[{"id":"b"}],"page_info":{"has_next_page":true,"end_cursor":"c3"}}`,
@@ -163,6 +167,7 @@ func TestAllIncomplete(t *testing.T) {
 }
 
 func TestRelayLists(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{
 		"edges":        `{"data":{"edges":[{"node":{"id":"p1"},"cursor":"x"},{"node":{"id":"p2"},"cursor":"c2"}],"pageInfo":{"hasNextPage":true,"endCursor":"c2"}}}`,
 		"nodes":        `{"data":{"nodes":[{"id":"p1"},{"id":"p2"}],"pageInfo":{"hasNextPage":true,"endCursor":"c2"}}}`,
@@ -182,6 +187,7 @@ func TestRelayLists(t *testing.T) {
 }
 
 func TestAuthenticateOrganizationObject(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t, reply(200, `{"object":"success","data":{"organization":{"id":"o1","name":"Acme"},"scopes":["ALL"]},"meta":{}}`))
 	got, _, err := c.Authenticate(context.Background())
 	if err != nil {
@@ -194,6 +200,7 @@ func TestAuthenticateOrganizationObject(t *testing.T) {
 }
 
 func TestErrorsArrayBody(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t, reply(422, `{"errors":[{"code":"invalid_email","message":"email is invalid"},{"code":"too_long","message":"title is too long"}]}`))
 	_, _, err := c.People.Get(context.Background(), "p1")
 	var ae *klipy.APIError
@@ -209,6 +216,7 @@ func TestErrorsArrayBody(t *testing.T) {
 // scope the contract guesses names the scope the key probably needs, and
 // that a documented operation's 403 stays a plain API error.
 func TestDeletePersonScopeGuess(t *testing.T) {
+	t.Parallel()
 	const body = `{"object":"error","error":{"code":"insufficient_scope","message":"this API key lacks the ALL scope"}}`
 	c, _ := newTestClient(t, reply(403, body))
 	_, _, err := c.People.Delete(context.Background(), "p1")
@@ -242,6 +250,7 @@ func personIDs(ps []*klipy.Person) []string {
 }
 
 func TestDescribeAnswer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body string
 		list       bool

@@ -70,6 +70,7 @@ func decodeArgs(tool string, arguments any, into any) error {
 	return decodeWith(sch, arguments, into)
 }
 
+// decodeWith is decodeArgs with the compiled schema at hand.
 func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 	args, err := argumentMap(arguments)
 	if err != nil {
@@ -79,6 +80,7 @@ func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 	if err != nil {
 		return err
 	}
+	clean = cleanArgument(clean).(map[string]any)
 	if err := sch.Validate(clean); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {
@@ -96,10 +98,6 @@ func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 		return err
 	}
 	if err := json.Unmarshal(b, into); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" && te.Value == "number" {
-			return invalidArg(te.Field, "must be a whole number")
-		}
 		return &argError{msg: "Invalid arguments: " + err.Error() + "."}
 	}
 	return nil

@@ -17,7 +17,7 @@ func interactionDefs() []def {
 		tool("get_interaction", "Get interaction", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
 			"Get an interaction by id with its full summary."+dataNote, getInteraction),
 		tool("log_interaction", "Log interaction", ToolsetInteractions, KindWrite, klipy.ScopeInteractionsWrite,
-			"Log an email, meeting, call or note on a person's timeline; external_id makes retries safe.", logInteraction),
+			"Log an email, meeting, call or note with a person.", logInteraction),
 	}
 }
 
@@ -26,7 +26,7 @@ func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractions
 	if a.Type != "" && !slices.Contains(klipy.InteractionTypes, a.Type) {
 		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40))
 	}
-	search := fingerprint("search_interactions", a.PersonID, a.CompanyID)
+	search := fingerprint(d.tool, a.PersonID, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)
 	if err != nil {
 		return none, err
@@ -87,7 +87,8 @@ func logInteraction(ctx context.Context, d deps, a schema.LogInteractionArgs) (s
 		at, _ = time.Parse(time.RFC3339, a.OccurredAt)
 	}
 	in := &klipy.InteractionInput{Type: a.Type, Direction: a.Direction, Title: a.Title, Summary: a.Summary,
-		MainContact: a.PersonID, MainContactEmail: a.PersonEmail, PrimaryID: a.ExternalID, InteractionDate: at.UnixMilli()}
+		MainContact: a.PersonID, MainContactEmail: a.PersonEmail, PrimaryID: a.ExternalID, SecondaryID: a.SecondaryID,
+		InteractionDate: at.UnixMilli()}
 	created, _, err := d.c.Interactions.Create(ctx, in)
 	if err != nil {
 		return schema.LogInteractionResult{}, onRecord(err, "person", a.PersonID+a.PersonEmail, a.ExternalID == "")

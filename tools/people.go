@@ -34,7 +34,7 @@ func searchPeople(ctx context.Context, d deps, a schema.SearchPeopleArgs) (schem
 		filter = &klipy.PeopleFilter{Email: a.Email, CompanyID: a.CompanyID}
 	}
 	q := parseQuery(a.Query)
-	cur, err := decodeCursor(a.Cursor, fingerprint("search_people", strings.Join(q.words, " "), a.Email, a.CompanyID))
+	cur, err := decodeCursor(a.Cursor, fingerprint(d.tool, strings.Join(q.words, " "), a.Email, a.CompanyID))
 	if err != nil {
 		return schema.SearchPeopleResult{}, err
 	}

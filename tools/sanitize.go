@@ -44,6 +44,12 @@ func sanitizeText(s string) string {
 	if looksLikeHTML(s) {
 		s = htmlToText(s)
 	}
+	return stripInvisible(s)
+}
+
+// stripInvisible removes invisible and bidirectional-control characters
+// and replaces invalid UTF-8.
+func stripInvisible(s string) string {
 	if strings.IndexFunc(s, invisible) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if invisible(r) {
@@ -56,6 +62,28 @@ func sanitizeText(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
+}
+
+// cleanArgument cleans the text of a decoded argument the way text read
+// from Klipy is cleaned, except that markup is kept (it may be meant): what
+// is written upstream carries no invisible or bidi-control characters
+// either.
+func cleanArgument(v any) any {
+	switch x := v.(type) {
+	case string:
+		return stripInvisible(x)
+	case []any:
+		for i, e := range x {
+			x[i] = cleanArgument(e)
+		}
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[stripInvisible(k)] = cleanArgument(e)
+		}
+		return out
+	}
+	return v
 }
 
 func looksLikeHTML(s string) bool {

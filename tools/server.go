@@ -109,6 +109,7 @@ func newSrv(cfg Config, now func() time.Time, opts ...server.ServerOption) (*srv
 		server.WithResourceRecovery(),
 		server.WithInstructions(instructions),
 		server.WithToolFilter(s.visible),
+		server.WithToolFilter(withViewMeta),
 	}
 	s.mcp = server.NewMCPServer("klipy-mcp", cfg.Version, append(base, opts...)...)
 	for _, e := range es {
@@ -116,6 +117,7 @@ func newSrv(cfg Config, now func() time.Time, opts ...server.ServerOption) (*srv
 		s.mcp.AddTool(e.tool, s.wrap(e))
 	}
 	s.addResources()
+	s.addViews()
 	s.addPrompts()
 	return s, nil
 }

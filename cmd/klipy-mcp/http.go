@@ -41,11 +41,11 @@ func runHTTP(ctx context.Context, e *env) error {
 	}
 	var rdb redis.UniversalClient
 	if c.RedisURL != "" {
-		lim, client, err := redisLimiter(ctx, c.RedisURL, logger)
+		lim, client, closeRedis, err := redisLimiter(ctx, c.RedisURL, logger)
 		if err != nil {
 			return err
 		}
-		defer client.Close()
+		defer closeRedis()
 		hcfg.Klipy.Limiter, rdb = lim, client
 	}
 	ln, err := net.Listen("tcp", c.Addr)
@@ -93,10 +93,17 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 		ShutdownTimeout: shutdownGrace,
 		Logger:          logger,
 		DiscoveryRate:   c.DiscoveryRate,
+
+		MaxSessionsPerKey: c.MaxSessionsPerKey,
+		MaxSessions:       c.MaxSessions,
+		MetricsToken:      c.MetricsToken,
 	}
 	hc.Tools.Logger = logger
 	if c.Sandbox {
 		hc.ServerKey = klipytest.SandboxKey
+	}
+	if c.Public && c.MetricsToken == "" {
+		logger.Warn("on a public listener /metrics is open to anyone who can reach it; set --metrics-token to require a token")
 	}
 	if c.APIKey != "" && !hc.Loopback && !c.Sandbox {
 		logger.Warn("on a public listener --api-key serves only /readyz: every caller must send their own key")

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +193,41 @@ func TestSignalContextStopsRun(t *testing.T) {
 	code := run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
 	if code != 0 {
 		t.Errorf("sandbox with a cancelled context: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestHostingCapsAndMetricsToken: the session caps and the metrics token
+// reach the host from flags and environment, with their defaults.
+func TestHostingCapsAndMetricsToken(t *testing.T) {
+	for _, tc := range []struct {
+		args          []string
+		env           map[string]string
+		perKey, total int
+		token         string
+	}{
+		{nil, nil, 100, 5000, ""},
+		{nil, map[string]string{"KLIPY_MAX_SESSIONS_PER_KEY": "7", "KLIPY_MAX_SESSIONS": "70", "KLIPY_METRICS_TOKEN": "tok"}, 7, 70, "tok"},
+		{[]string{"--max-sessions-per-key=3", "--max-sessions", "30", "--metrics-token=t2"}, map[string]string{"KLIPY_MAX_SESSIONS": "70"}, 3, 30, "t2"},
+	} {
+		vals, _, err := parseFlags("http", tc.args, func(k string) string { return tc.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := hostingConfig(cfg, true, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hc.MaxSessionsPerKey != tc.perKey || hc.MaxSessions != tc.total || hc.MetricsToken != tc.token {
+			t.Errorf("%v %v: caps %d/%d, token %q; want %d/%d, %q", tc.args, tc.env, hc.MaxSessionsPerKey, hc.MaxSessions, hc.MetricsToken, tc.perKey, tc.total, tc.token)
+		}
+	}
+	vals, _, _ := parseFlags("http", []string{"--max-sessions=0"}, func(string) string { return "" })
+	if _, err := loadConfig(vals); err == nil {
+		t.Error("--max-sessions=0 was accepted")
 	}
 }
 
