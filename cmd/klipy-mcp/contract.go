@@ -40,11 +40,6 @@ type drift struct {
 	MissingOptional []string // documented optional fields that are absent
 }
 
-// empty reports whether the response matched the contract exactly.
-func (d drift) empty() bool {
-	return len(d.Unknown)+len(d.MissingRequired)+len(d.MissingOptional) == 0
-}
-
 // compareResponse compares a raw response body with the contract: the
 // envelope, its meta and page_info, and the record(s) in data.
 func compareResponse(body []byte, record shape, list bool) (drift, error) {
