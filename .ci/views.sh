@@ -20,17 +20,10 @@ views_bundle() {
 	echo "views: committed bundles equal a fresh build"
 }
 
-# views_browser installs Debian's chromium when missing and runs the view
-# tests against the binary (stdio and stateless HTTP) in headless Chromium;
-# a missing browser fails the step instead of skipping. Screenshots land in
-# $CI_WORK/view-shots.
+# views_browser runs the view tests against the binary (stdio and stateless
+# HTTP) in headless Chromium (installed by setup_chromium); a missing browser
+# fails the step instead of skipping. Screenshots land in $CI_WORK/view-shots.
 views_browser() {
-	if ! command -v chromium >/dev/null 2>&1; then
-		log "installing chromium from Debian"
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || return 1
-	fi
-	chromium --version
 	mkdir -p "$CI_WORK/view-shots"
 	local out=$CI_WORK/views-test.txt rc=0
 	KLIPY_TEST_VIEWS=required KLIPY_VIEW_SHOTS="$CI_WORK/view-shots" \
