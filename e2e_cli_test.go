@@ -39,7 +39,7 @@ func TestCLIExitCodesAndOutput(t *testing.T) {
 		{"tools", nil, []string{"tools"}, 0, []string{"| tool | toolset |", "`delete_company`"}, ""},
 		{"tools read-only", nil, []string{"tools", "--read-only"}, 0, []string{"`get_person`"}, ""},
 		{"doctor healthy", []string{key}, []string{"doctor", "--base-url", healthy}, 0, []string{"✓ key valid", "all checks passed"}, ""},
-		{"doctor drifted", []string{key}, []string{"doctor", "--base-url", drifted}, 1, []string{"✗ contract queryPeople drifted from Person", "data[].emailAddress"}, ""},
+		{"doctor drifted", []string{key}, []string{"doctor", "--base-url", drifted}, 1, []string{"✗ queryPeople: HTTP 200", "unknown fields: data[].emailAddress", "meta (required)"}, ""},
 		{"doctor on the sandbox", nil, []string{"doctor", "--sandbox"}, 0, []string{"all checks passed"}, ""},
 	}
 	for _, tt := range tests {
@@ -91,10 +91,17 @@ func TestCLIToolsJSONIsTheToolsListPayload(t *testing.T) {
 func TestCLISandboxCommand(t *testing.T) {
 	t.Parallel()
 	s := startListening(t, "base_url", "sandbox", "--addr", "127.0.0.1:0")
-	if !strings.Contains(s.stderr.String(), "key: "+klipytest.SandboxKey) {
-		t.Errorf("sandbox does not print its key:\n%s", s.stderr)
+	for _, k := range klipytest.SandboxKeys {
+		if !strings.Contains(s.stderr.String(), k.Token) {
+			t.Errorf("sandbox does not print its key %s:\n%s", k.Token, s.stderr)
+		}
 	}
-	r := runBinary(t, []string{"KLIPY_BASE_URL=" + s.url, "KLIPY_API_KEY=" + klipytest.SandboxKey}, "doctor")
+	// A narrower key sees only the tools its scopes allow.
+	r := runBinary(t, []string{"KLIPY_API_KEY=" + klipytest.SandboxPeopleReadKey}, "call", "get_workspace", "--json", "--base-url", s.url)
+	if r.code != 0 || !strings.Contains(r.stdout, `"get_person"`) || strings.Contains(r.stdout, `"create_person"`) {
+		t.Errorf("get_workspace with the people:read sandbox key: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBinary(t, []string{"KLIPY_BASE_URL=" + s.url, "KLIPY_API_KEY=" + klipytest.SandboxKey}, "doctor")
 	if r.code != 0 || !strings.Contains(r.stdout, "all checks passed") {
 		t.Errorf("doctor against the sandbox: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

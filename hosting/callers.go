@@ -2,9 +2,7 @@ package hosting
 
 import (
 	"container/list"
-	"context"
 	"crypto/sha256"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -40,68 +38,63 @@ type caller struct {
 	id     keyID
 	client *klipy.Client
 
-	mu       sync.Mutex // serialises discovery
-	known    bool       // Authenticate succeeded once
-	lastUsed time.Time  // guarded by callers.mu
+	// Guarded by callers.mu.
+	lastUsed time.Time
+	tier     *tier // the tier holding it; nil once dropped
 }
 
-// errKeyRejected says the upstream refused the key itself.
-var errKeyRejected = errors.New("hosting: the Klipy API rejected the key")
-
-// discover authenticates the key once, so that the client knows its scopes
-// before tools are listed. A rejected key is reported as errKeyRejected; any
-// other failure (network, upstream down) is left for the tools to report and
-// retried on the caller's next request.
-func (c *caller) discover(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.known {
-		return nil
-	}
-	_, _, err := c.client.Authenticate(ctx)
-	switch {
-	case err == nil:
-		c.known = true
-		return nil
-	case errors.Is(err, klipy.ErrUnauthorized):
-		return errKeyRejected
-	default:
-		return err
-	}
-}
-
-// callers is a bounded LRU of per-key clients with an idle TTL.
-type callers struct {
-	newClient func(key string) (*klipy.Client, error)
-	size      int
-	ttl       time.Duration
-	now       func() time.Time
-
-	mu    sync.Mutex
+// tier is one LRU list of callers with its bound.
+type tier struct {
+	size  int
 	order *list.List // of *caller, most recently used first
 	byID  map[keyID]*list.Element
 }
 
-func newCallers(size int, ttl time.Duration, now func() time.Time, newClient func(string) (*klipy.Client, error)) *callers {
-	return &callers{newClient: newClient, size: size, ttl: ttl, now: now,
-		order: list.New(), byID: make(map[keyID]*list.Element)}
+func newTier(size int) *tier {
+	return &tier{size: size, order: list.New(), byID: make(map[keyID]*list.Element)}
 }
 
-// get returns key's caller, creating its client on first use or after it
-// was evicted or idled out.
+// callers caches per-key clients in two LRU tiers with an idle TTL, and
+// remembers rejected keys for a short time. Keys the upstream has accepted
+// live in the known tier; keys not yet checked (or whose check failed) live
+// in a small tier of their own, so that a flood of unknown keys never
+// pushes a known caller out. Rejected keys are answered 401 from memory.
+type callers struct {
+	newClient func(key string) (*klipy.Client, error)
+	ttl       time.Duration
+	now       func() time.Time
+
+	mu         sync.Mutex
+	known      *tier
+	unverified *tier
+	rejected   *rejections
+}
+
+func newCallers(cfg Config, newClient func(string) (*klipy.Client, error)) *callers {
+	return &callers{newClient: newClient, ttl: cfg.ClientIdleTTL, now: cfg.now,
+		known: newTier(cfg.ClientCacheSize), unverified: newTier(cfg.UnverifiedCacheSize),
+		rejected: newRejections(cfg.RejectedKeyTTL, cfg.RejectedCacheSize)}
+}
+
+// get returns key's caller, creating its client (in the unverified tier) on
+// first use or after it was evicted or idled out.
 func (cs *callers) get(key string) (*caller, error) {
 	id := idOf(key)
 	now := cs.now()
 	cs.mu.Lock()
-	if el, ok := cs.byID[id]; ok {
+	for _, t := range []*tier{cs.known, cs.unverified} {
+		el, ok := t.byID[id]
+		if !ok {
+			continue
+		}
 		c := el.Value.(*caller)
 		if now.Sub(c.lastUsed) < cs.ttl {
 			c.lastUsed = now
-			cs.order.MoveToFront(el)
+			t.order.MoveToFront(el)
 			cs.mu.Unlock()
 			return c, nil
 		}
-		cs.remove(el)
+		cs.drop(c)
 	}
 	cs.mu.Unlock()
 
@@ -112,29 +105,128 @@ func (cs *callers) get(key string) (*caller, error) {
 	return cs.insert(&caller{id: id, client: client, lastUsed: now}), nil
 }
 
-// insert adds c unless a concurrent request added the same key first, in
-// which case that caller wins, and evicts the least recently used beyond size.
+// insert adds c to the unverified tier unless a concurrent request added
+// the same key first, in which case that caller wins.
 func (cs *callers) insert(c *caller) *caller {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	if el, ok := cs.byID[c.id]; ok {
-		return el.Value.(*caller)
+	for _, t := range []*tier{cs.known, cs.unverified} {
+		if el, ok := t.byID[c.id]; ok {
+			return el.Value.(*caller)
+		}
 	}
-	cs.byID[c.id] = cs.order.PushFront(c)
-	for cs.order.Len() > cs.size {
-		cs.remove(cs.order.Back())
-	}
+	cs.add(cs.unverified, c)
 	return c
 }
 
-func (cs *callers) remove(el *list.Element) {
-	delete(cs.byID, el.Value.(*caller).id)
-	cs.order.Remove(el)
+// add puts c at the front of t and evicts t's least recently used beyond
+// its size.
+func (cs *callers) add(t *tier, c *caller) {
+	c.tier = t
+	t.byID[c.id] = t.order.PushFront(c)
+	for t.order.Len() > t.size {
+		cs.drop(t.order.Back().Value.(*caller))
+	}
 }
 
-// len returns how many callers are cached.
+// drop removes c from its tier.
+func (cs *callers) drop(c *caller) {
+	if c.tier == nil {
+		return
+	}
+	if el, ok := c.tier.byID[c.id]; ok && el.Value == c {
+		delete(c.tier.byID, c.id)
+		c.tier.order.Remove(el)
+	}
+	c.tier = nil
+}
+
+// promote moves a caller whose key the upstream accepted into the known
+// tier. A caller dropped meanwhile (evicted from the unverified tier) is
+// added back: its key is good.
+func (cs *callers) promote(c *caller) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if c.tier == cs.known {
+		return
+	}
+	cs.drop(c)
+	if _, ok := cs.known.byID[c.id]; ok { // a concurrent caller of the key won
+		return
+	}
+	cs.add(cs.known, c)
+}
+
+// reject drops a caller whose key the upstream rejected and remembers the
+// key for a short time.
+func (cs *callers) reject(c *caller) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.drop(c)
+	cs.rejected.add(c.id, cs.now())
+}
+
+// isRejected reports whether id was rejected within the negative TTL.
+func (cs *callers) isRejected(id keyID) bool {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.rejected.has(id, cs.now())
+}
+
+// len returns how many callers are cached, in both tiers.
 func (cs *callers) len() int {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	return cs.order.Len()
+	return cs.known.order.Len() + cs.unverified.order.Len()
+}
+
+// knownLen returns how many callers with an accepted key are cached.
+func (cs *callers) knownLen() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.known.order.Len()
+}
+
+// rejections is a bounded negative cache of rejected keys, oldest first out.
+type rejections struct {
+	ttl   time.Duration
+	size  int
+	order *list.List // of rejection, oldest first
+	byID  map[keyID]*list.Element
+}
+
+type rejection struct {
+	id    keyID
+	until time.Time
+}
+
+func newRejections(ttl time.Duration, size int) *rejections {
+	return &rejections{ttl: ttl, size: size, order: list.New(), byID: make(map[keyID]*list.Element)}
+}
+
+func (r *rejections) add(id keyID, now time.Time) {
+	if el, ok := r.byID[id]; ok {
+		r.order.Remove(el)
+	}
+	r.byID[id] = r.order.PushBack(rejection{id: id, until: now.Add(r.ttl)})
+	for r.order.Len() > r.size {
+		r.remove(r.order.Front())
+	}
+}
+
+func (r *rejections) has(id keyID, now time.Time) bool {
+	el, ok := r.byID[id]
+	if !ok {
+		return false
+	}
+	if now.Before(el.Value.(rejection).until) {
+		return true
+	}
+	r.remove(el)
+	return false
+}
+
+func (r *rejections) remove(el *list.Element) {
+	delete(r.byID, el.Value.(rejection).id)
+	r.order.Remove(el)
 }

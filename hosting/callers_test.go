@@ -1,6 +1,7 @@
 package hosting
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,7 +14,8 @@ import (
 func TestCallersCacheIsBounded(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	built := 0
-	cs := newCallers(2, time.Hour, clock.Now, func(key string) (*klipy.Client, error) {
+	cfg := Config{ClientCacheSize: 2, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
+	cs := newCallers(cfg, func(key string) (*klipy.Client, error) {
 		built++
 		return klipy.New(klipy.Options{APIKey: key})
 	})
@@ -23,6 +25,7 @@ func TestCallersCacheIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		cs.promote(c) // as a key the upstream accepted
 		return c
 	}
 	a := get("klipy_api_a")
@@ -54,7 +57,9 @@ func TestKeysNeverLogged(t *testing.T) {
 	up := newUpstream(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	_, url := host(t, up, Config{Logger: logger, ServerKey: keyPeople, Loopback: true})
+	// No discovery budget: the rejected key must not keep the fresh one
+	// from reaching the (failing) upstream below.
+	_, url := host(t, up, Config{Logger: logger, ServerKey: keyPeople, Loopback: true, DiscoveryRate: -1})
 	for _, era := range eras {
 		c := connect(t, url, era, bearer(keyAll))
 		call(t, c, "get_workspace", nil)
@@ -72,5 +77,62 @@ func TestKeysNeverLogged(t *testing.T) {
 		if strings.Contains(logs.String(), key) {
 			t.Errorf("a log line contains a key:\n%s", logs)
 		}
+	}
+}
+
+// TestCallersTiers: unchecked keys live in their own small tier, so any
+// number of them never evicts a caller whose key was accepted.
+func TestCallersTiers(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
+	cfg := Config{ClientCacheSize: 2, UnverifiedCacheSize: 3, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
+	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
+	good, err := cs.get("klipy_api_good")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.promote(good)
+	for i := range 50 {
+		if _, err := cs.get(fmt.Sprintf("klipy_api_unknown_%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs.knownLen() != 1 || cs.len() != 4 {
+		t.Errorf("known %d, total %d; want 1 known and 3 unverified", cs.knownLen(), cs.len())
+	}
+	if c, _ := cs.get("klipy_api_good"); c != good {
+		t.Error("a flood of unchecked keys evicted an accepted caller")
+	}
+}
+
+// TestRejectedKeysExpireAndAreBounded: a rejected key is remembered for
+// RejectedKeyTTL, and at most RejectedCacheSize keys are, oldest out first.
+func TestRejectedKeysExpireAndAreBounded(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
+	cfg := Config{RejectedKeyTTL: time.Minute, RejectedCacheSize: 2, now: clock.Now}.withDefaults()
+	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
+	reject := func(key string) {
+		c, err := cs.get(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs.reject(c)
+	}
+	reject("klipy_api_a")
+	clock.Advance(59 * time.Second)
+	if !cs.isRejected(idOf("klipy_api_a")) {
+		t.Error("a rejected key was forgotten before its TTL")
+	}
+	clock.Advance(time.Second)
+	if cs.isRejected(idOf("klipy_api_a")) {
+		t.Error("a rejected key was remembered past its TTL")
+	}
+	reject("klipy_api_b")
+	reject("klipy_api_c")
+	reject("klipy_api_d") // pushes b out
+	if cs.isRejected(idOf("klipy_api_b")) || !cs.isRejected(idOf("klipy_api_c")) || !cs.isRejected(idOf("klipy_api_d")) {
+		t.Error("the negative cache did not keep the newest 2 rejections")
+	}
+	if cs.len() != 0 {
+		t.Errorf("%d rejected callers still cached", cs.len())
 	}
 }

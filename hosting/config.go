@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
@@ -25,6 +26,20 @@ const (
 	DefaultClientCacheSize   = 10000
 	DefaultClientIdleTTL     = time.Hour
 	DefaultReadyCacheTTL     = 10 * time.Second
+	// DefaultMaxSessionsPerKey caps the sessions one key holds open.
+	DefaultMaxSessionsPerKey = 100
+	// DefaultMaxSessions caps the sessions of the process: at about 12 KiB
+	// each, some 60 MiB.
+	DefaultMaxSessions = 5000
+)
+
+// Defaults for how the host learns about keys it has not seen (SPEC §10).
+const (
+	DefaultUnverifiedCacheSize = 1000
+	DefaultRejectedKeyTTL      = time.Minute
+	DefaultRejectedCacheSize   = 10000
+	DefaultDiscoveryRate       = 60 // /authenticate checks of new keys per minute, process-wide
+	DefaultDiscoveryBurst      = 10
 )
 
 // Config configures the HTTP host. The zero value of every duration and size
@@ -51,9 +66,19 @@ type Config struct {
 	// SessionIdleTTL ends a session-based (2025-11-25 era) session after this
 	// long without a request; default DefaultSessionIdleTTL.
 	SessionIdleTTL time.Duration
-	// Logger receives the host's logs; default slog.Default(). Keys never
-	// appear in them.
+	// Logger receives the host's logs; by default they are discarded. Keys
+	// never appear in them.
 	Logger *slog.Logger
+	// MaxSessionsPerKey caps the session-based sessions one key holds open;
+	// past it, that key's least recently used session is closed. Default
+	// DefaultMaxSessionsPerKey.
+	MaxSessionsPerKey int
+	// MaxSessions caps the sessions of the process; past it, the least
+	// recently used session is closed. Default DefaultMaxSessions.
+	MaxSessions int
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (Authorization: Bearer <token>).
+	MetricsToken string
 
 	// ShutdownTimeout bounds how long Serve lets in-flight calls finish after
 	// its context is cancelled; default DefaultShutdownTimeout.
@@ -74,11 +99,31 @@ type Config struct {
 	ClientCacheSize int
 	// ClientIdleTTL drops a caller's cached client after this long unused.
 	ClientIdleTTL time.Duration
+	// UnverifiedCacheSize bounds the callers whose key the upstream has not
+	// accepted yet; they are kept apart from (and never evict) the
+	// ClientCacheSize callers with accepted keys.
+	UnverifiedCacheSize int
+	// RejectedKeyTTL is how long a key the upstream rejected is answered 401
+	// from memory; RejectedCacheSize bounds how many are remembered.
+	RejectedKeyTTL    time.Duration
+	RejectedCacheSize int
+	// DiscoveryRate bounds, per minute and for the whole process, the
+	// /authenticate checks of keys not yet known, with bursts of
+	// DiscoveryBurst. A request that would need a check beyond it gets 503
+	// with Retry-After at once, so a flood of unknown keys never reaches the
+	// upstream one for one. A negative rate turns the bound off.
+	DiscoveryRate  int
+	DiscoveryBurst int
 	// ReadyCacheTTL is how long a /readyz upstream check is reused.
 	ReadyCacheTTL time.Duration
 	// Registry receives the host's metrics and is served on /metrics, with
 	// the Go runtime and process series; default a fresh registry.
 	Registry *Registry
+	// OAuth, when set, makes the host an OAuth 2.1 authorization server: it
+	// serves OAuth's endpoints, answers 401 with a pointer to its metadata,
+	// and maps a bearer credential that is not a Klipy key to the key of the
+	// access token it is. Klipy keys sent directly keep working.
+	OAuth *oauth.Server
 	// ServerOptions are appended to the MCP server's options (hooks,
 	// middleware, extra capabilities).
 	ServerOptions []server.ServerOption
@@ -105,6 +150,13 @@ func (cfg Config) withDefaults() Config {
 	setDur(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDur(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
 	setDur(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
+	setDur(&cfg.RejectedKeyTTL, DefaultRejectedKeyTTL)
+	cfg.UnverifiedCacheSize = positiveOr(cfg.UnverifiedCacheSize, DefaultUnverifiedCacheSize)
+	cfg.RejectedCacheSize = positiveOr(cfg.RejectedCacheSize, DefaultRejectedCacheSize)
+	cfg.DiscoveryBurst = positiveOr(cfg.DiscoveryBurst, DefaultDiscoveryBurst)
+	if cfg.DiscoveryRate == 0 {
+		cfg.DiscoveryRate = DefaultDiscoveryRate
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -112,7 +164,19 @@ func (cfg Config) withDefaults() Config {
 		cfg.ClientCacheSize = DefaultClientCacheSize
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxSessionsPerKey <= 0 {
+		cfg.MaxSessionsPerKey = DefaultMaxSessionsPerKey
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.Klipy.Limiter == nil {
+		// One limiter for every caller's client, so that the keys of one
+		// organization share its budget and every client of a key honours
+		// the pauses the server asked for.
+		cfg.Klipy.Limiter = klipy.NewLocalLimiter()
 	}
 	if cfg.now == nil {
 		cfg.now = time.Now
@@ -121,6 +185,13 @@ func (cfg Config) withDefaults() Config {
 		cfg.newServer = tools.NewServer
 	}
 	return cfg
+}
+
+func positiveOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // validate reports configuration mistakes the command should show at start-up.

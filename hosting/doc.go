@@ -10,7 +10,16 @@
 //   - /healthz: 200 while the process serves HTTP.
 //   - /readyz: 200 when the Klipy API answers the server key's authenticate
 //     (cached for ReadyCacheTTL); always 200 without a server key.
-//   - /metrics: Prometheus, from the handler's own registry.
+//   - /metrics: Prometheus, from the handler's own registry; behind a bearer
+//     token when MetricsToken is set (compared in constant time).
+//   - with Config.OAuth (package oauth): the OAuth 2.1 authorization server's
+//     metadata, /register, /authorize (the sign-in page), /token and /revoke.
+//     A bearer credential that is not a Klipy key (klipy_api_…) is then an
+//     access token, mapped to the Klipy key it stands for, and a 401 points
+//     to the protected-resource metadata (RFC 9728).
+//
+// The three auxiliary routes get the DNS-rebinding and Origin checks of /mcp
+// (steps 1 and 2 below).
 //
 // # Callers and keys
 //
@@ -20,13 +29,20 @@
 // a loopback listener or in sandbox mode, otherwise the answer is 401 with a
 // Bearer WWW-Authenticate challenge. The caller's *klipy.Client is put into
 // the request's context (tools.WithClient) through mcp-go's HTTP context
-// function. Clients are cached per key — the map is keyed by the key's
-// SHA-256, bounded (LRU, ClientCacheSize) and expire after ClientIdleTTL — so
-// a key's rate-limit state and its scopes, discovered once with
-// Authenticate before its first request is handled, persist across requests;
-// tools/list is therefore filtered by the caller's scopes. A key the API
-// rejects gets 401 error="invalid_token". Every client shares
-// Config.Klipy.Limiter (for example the Redis limiter of package redislimit).
+// function. Clients are cached per key — keyed by the key's SHA-256, in two
+// LRU tiers (keys the API accepted, ClientCacheSize; keys not yet checked,
+// UnverifiedCacheSize, which never evict the first) that expire after
+// ClientIdleTTL — so a key's rate-limit state and its scopes, discovered
+// once (klipy.Client.Discover, one check shared by concurrent requests)
+// before its first request is handled, persist across requests; tools/list
+// is therefore filtered by the caller's scopes. A key the API rejects gets
+// 401 error="invalid_token" and is answered from memory for RejectedKeyTTL;
+// checks of unknown keys are budgeted process-wide (DiscoveryRate), beyond
+// which the answer is 503 with Retry-After. Every client shares
+// Config.Klipy.Limiter (for example the Redis limiter of package
+// redislimit; by default one klipy.LocalLimiter for the handler), so the keys of one
+// organization share its budget and every client of a key honours the
+// pauses the server asked for.
 //
 // # Checks on /mcp, in order
 //
@@ -44,6 +60,12 @@
 //     of another key is answered exactly like an unknown one (404, not 403),
 //     so a caller learns nothing about other callers' sessions, and a client
 //     whose key changed is told to initialize again.
+//
+// Sessions are capped per key (MaxSessionsPerKey, 100) and in total
+// (MaxSessions, 5,000). Past a cap the least recently used session (of that
+// key, or of all) is closed — forgotten here and DELETEd in mcp-go, whose
+// per-session state would otherwise live until its idle sweep — and counted
+// in klipy_mcp_sessions_evicted_total{reason="per_key"|"total"}.
 //
 // # mcp-go v1.2.1 gaps closed here
 //

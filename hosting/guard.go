@@ -1,6 +1,8 @@
 package hosting
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -102,4 +104,36 @@ func writeUnauthorized(w http.ResponseWriter, rejected bool) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="`+authRealm+`"`)
 	writeError(w, http.StatusUnauthorized, "missing_key",
 		"This server needs your Klipy API key: send Authorization: Bearer <key> or X-Klipy-Api-Key: <key>.")
+}
+
+// guard gives /healthz, /readyz and /metrics the DNS-rebinding and Origin
+// rules of /mcp: on a loopback server a page of another site cannot read
+// them through a rebound name.
+func (h *Handler) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.admit(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// metricsAuth puts next behind Config.MetricsToken when it is set. The
+// tokens are compared in constant time (of their hashes, so that not even
+// the length leaks).
+func (h *Handler) metricsAuth(next http.Handler) http.Handler {
+	if h.cfg.MetricsToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(h.cfg.MetricsToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			h.metrics.rejected("metrics_token")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="`+authRealm+` metrics"`)
+			writeError(w, http.StatusUnauthorized, "metrics_token", "/metrics needs Authorization: Bearer <the metrics token>.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -104,3 +104,67 @@ func TestBodyCap(t *testing.T) {
 		t.Fatalf("a normal call after the oversized ones failed: %s", resultText(res))
 	}
 }
+
+// getWith GETs url with header set (and Host, when given) and returns the
+// status.
+func getWith(t *testing.T, url, hostHeader string, header map[string]string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if hostHeader != "" {
+		req.Host = hostHeader
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, _ := do(t, req)
+	return resp.StatusCode
+}
+
+// TestAuxiliaryEndpointsGuarded: /healthz, /readyz and /metrics get the
+// rebinding and Origin rules of /mcp on a loopback server.
+func TestAuxiliaryEndpointsGuarded(t *testing.T) {
+	up := newUpstream(t)
+	_, url := host(t, up, Config{ServerKey: keyAll, Loopback: true})
+	base := strings.TrimSuffix(url, "/mcp")
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		if got := getWith(t, base+path, "evil.example", nil); got != http.StatusForbidden {
+			t.Errorf("%s with Host: evil.example = %d, want 403", path, got)
+		}
+		if got := getWith(t, base+path, "", map[string]string{"Origin": "https://evil.example"}); got != http.StatusForbidden {
+			t.Errorf("%s from Origin https://evil.example = %d, want 403", path, got)
+		}
+		if got := getWith(t, base+path, "localhost", nil); got != http.StatusOK {
+			t.Errorf("%s with Host: localhost = %d, want 200", path, got)
+		}
+	}
+}
+
+// TestMetricsToken: with MetricsToken set, /metrics needs it as a bearer
+// token; the health endpoints do not.
+func TestMetricsToken(t *testing.T) {
+	up := newUpstream(t)
+	const token = "metrics-s3cret"
+	_, url := host(t, up, Config{MetricsToken: token})
+	base := strings.TrimSuffix(url, "/mcp")
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{
+		{"", http.StatusUnauthorized},
+		{"Bearer wrong", http.StatusUnauthorized},
+		{"Bearer " + token + "x", http.StatusUnauthorized},
+		{"Basic " + token, http.StatusUnauthorized},
+		{"Bearer " + token, http.StatusOK},
+	} {
+		h := map[string]string{}
+		if tc.auth != "" {
+			h["Authorization"] = tc.auth
+		}
+		if got := getWith(t, base+"/metrics", "", h); got != tc.want {
+			t.Errorf("/metrics with Authorization %q = %d, want %d", tc.auth, got, tc.want)
+		}
+	}
+	if got := getWith(t, base+"/healthz", "", nil); got != http.StatusOK {
+		t.Errorf("/healthz without a token = %d, want 200", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,6 +30,8 @@ type Handler struct {
 	metrics    *metrics
 	ready      *readiness
 	serverKey  *caller // nil without a server key
+	gate       *discoveryGate
+	oauth      *tokenAuth // nil without OAuth sign-in
 
 	closeOnce sync.Once
 	// onShutdown, when set (tests), runs when Serve starts shutting down.
@@ -44,12 +45,13 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now)}
+	h := &Handler{cfg: cfg, sessions: newSessions(cfg.SessionIdleTTL, cfg.now, cfg.MaxSessionsPerKey, cfg.MaxSessions)}
 	reg := cfg.Registry
 	if reg == nil {
 		reg = NewRegistry()
 	}
-	h.callers = newCallers(cfg.ClientCacheSize, cfg.ClientIdleTTL, cfg.now, h.newClient)
+	h.gate = newDiscoveryGate(cfg)
+	h.callers = newCallers(cfg, h.newCallerClient())
 	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
 		func() float64 { return float64(h.callers.len()) })
 	if err := h.initServerKey(); err != nil {
@@ -60,9 +62,12 @@ func New(cfg Config) (*Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
-	mux.HandleFunc("GET /healthz", serveHealth)
-	mux.HandleFunc("GET /readyz", h.ready.serve)
-	mux.Handle("GET /metrics", reg)
+	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
+	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
+	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
+	if cfg.OAuth != nil {
+		h.initOAuth(mux)
+	}
 	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
 }
@@ -80,13 +85,18 @@ func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
 // newClient builds the client for one caller's key, with the shared limiter
 // and the host's metrics hooks.
 func (h *Handler) newClient(key string) (*klipy.Client, error) {
+	return klipy.New(h.clientOptions(key))
+}
+
+// clientOptions returns the options of key's client.
+func (h *Handler) clientOptions(key string) klipy.Options {
 	opts := h.cfg.Klipy
 	opts.APIKey = key
 	opts.Hooks = h.metrics.klipyHooks(h.cfg.Klipy.Hooks)
 	if opts.Logger == nil {
 		opts.Logger = h.cfg.Logger
 	}
-	return klipy.New(opts)
+	return opts
 }
 
 // initServerKey builds the server key's client, which serves loopback and
@@ -147,7 +157,8 @@ type request struct {
 	tool   string // tools/call: the tool's name
 	modern bool   // 2026-07-28 era: no sessions
 	id     keyID
-	ownKey bool // the key came with the request (not the server key)
+	ownKey bool   // the key came with the request (not the server key)
+	grant  string // the OAuth grant when the key came from an access token
 	caller *caller
 }
 
@@ -281,6 +292,9 @@ func inspect(body []byte, header http.Header) (method, tool string, modern bool)
 // the server is loopback or sandbox; otherwise 401.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *request) bool {
 	if key := requestKey(r); key != "" {
+		if h.isToken(r, key) {
+			return h.authenticateToken(w, r, req, key)
+		}
 		req.id, req.ownKey = idOf(key), true
 		return h.lookupCaller(w, req, key)
 	}
@@ -289,19 +303,8 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 		return true
 	}
 	h.metrics.rejected("missing_key")
-	writeUnauthorized(w, false)
+	h.unauthorized(w, "", "")
 	return false
-}
-
-func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) bool {
-	c, err := h.callers.get(key)
-	if err != nil {
-		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
-		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
-		return false
-	}
-	req.caller = c
-	return true
 }
 
 // checkSession applies the session rules of the session-based era: every
@@ -320,25 +323,6 @@ func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *requ
 		h.reject(w, http.StatusNotFound, "unknown_session",
 			"Session not found: it expired, was closed, or belongs to another key. Send initialize to open a new session.")
 		return false
-	}
-	return true
-}
-
-// resolveCaller makes sure a POST's client knows its key's scopes (so that
-// tools/list is filtered by them) and refuses a key the upstream rejects.
-func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *request) bool {
-	if r.Method != http.MethodPost {
-		return true
-	}
-	err := req.caller.discover(r.Context())
-	switch {
-	case err == nil:
-	case errors.Is(err, errKeyRejected) && req.ownKey:
-		h.metrics.rejected("invalid_key")
-		writeUnauthorized(w, true)
-		return false
-	default:
-		h.cfg.Logger.Debug("scope discovery failed; continuing without scopes", "err", err)
 	}
 	return true
 }
@@ -372,12 +356,41 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	if req.body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(req.body))
 	}
-	h.streamable.ServeHTTP(w, r)
+	if req.grant != "" {
+		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
+		h.streamable.ServeHTTP(tw, r)
+		tw.after()
+	} else {
+		h.streamable.ServeHTTP(w, r)
+	}
 	w.end()
 	if rec != nil {
 		h.metrics.observe(h.toolLabel(req.tool, rec), rec)
 	}
+	h.closeEvicted()
 }
+
+// closeEvicted ends, in mcp-go too, the sessions closed to make room for new
+// ones, and counts them. mcp-go frees a session's state only on DELETE or
+// its idle sweep, so the host sends it the DELETE the client did not.
+func (h *Handler) closeEvicted() {
+	for _, ev := range h.sessions.takeEvicted() {
+		h.metrics.sessionEvicted(ev.reason)
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodDelete, "http://localhost/mcp", nil)
+		if err != nil {
+			continue // cannot happen: the URL is constant
+		}
+		req.Header.Set(server.HeaderKeySessionID, ev.id)
+		h.streamable.ServeHTTP(discardWriter{}, req)
+	}
+}
+
+// discardWriter is the response writer of the host's own requests to mcp-go.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (discardWriter) WriteHeader(int)             {}
 
 // toolLabel bounds the tool label to the catalogue. A call a tool answered
 // names a tool that exists; only other calls need the look-up, which copies

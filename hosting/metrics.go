@@ -73,6 +73,12 @@ func (m *metrics) rejected(reason string) {
 	m.reg.Counter("klipy_mcp_http_rejected_total", "reason", reason).Inc()
 }
 
+// sessionEvicted counts a session closed to make room for new ones, by the
+// cap reached (per_key, total).
+func (m *metrics) sessionEvicted(reason string) {
+	m.reg.Counter("klipy_mcp_sessions_evicted_total", "reason", reason).Inc()
+}
+
 // klipyHooks observes upstream requests and rate-limit waits, then calls the
 // caller's own hooks.
 func (m *metrics) klipyHooks(next klipy.Hooks) klipy.Hooks {

@@ -1,6 +1,7 @@
 package hosting
 
 import (
+	"container/list"
 	"crypto/rand"
 	"errors"
 	"sync"
@@ -16,40 +17,72 @@ const sessionPrefix = "mcp-session-"
 // terminated or have idled out.
 var errUnknownSession = errors.New("hosting: unknown or expired session")
 
+// Why a session was closed to make room, the values of the reason label.
+const (
+	evictPerKey = "per_key" // its key opened more than MaxSessionsPerKey
+	evictTotal  = "total"   // the process holds MaxSessions
+)
+
 // session is one session-based (2025-11-25 era) MCP session.
 type session struct {
+	id       string
 	owner    keyID // the key that opened it
 	bound    bool  // owner is set (after the initialize response)
 	lastSeen time.Time
+	elem     *list.Element // in sessions.lru
+}
+
+// eviction is a session closed to make room, still to be cleaned up in
+// mcp-go.
+type eviction struct {
+	id     string
+	reason string
 }
 
 // sessions tracks the sessions this process issued. It is mcp-go's
 // SessionIdManager, so mcp-go only accepts ids that exist here, and the host's
 // own middleware binds each id to the key that opened it. mcp-go's default
 // manager only checks an id's format and keeps ids valid after DELETE.
+//
+// Sessions are capped per key and in total: past a cap the session used
+// least recently (of that key, or of all) is closed, so one caller opening
+// sessions in a loop costs bounded memory and pushes out only its own idle
+// sessions.
 type sessions struct {
-	ttl time.Duration
-	now func() time.Time
+	ttl    time.Duration
+	now    func() time.Time
+	perKey int
+	total  int
 
 	mu        sync.Mutex
 	byID      map[string]*session
+	lru       *list.List // of *session, least recently used first
+	perOwner  map[keyID]int
+	evicted   []eviction
 	lastPrune time.Time
 }
 
 var _ server.SessionIdManager = (*sessions)(nil)
 
-func newSessions(ttl time.Duration, now func() time.Time) *sessions {
-	return &sessions{ttl: ttl, now: now, byID: make(map[string]*session), lastPrune: now()}
+func newSessions(ttl time.Duration, now func() time.Time, perKey, total int) *sessions {
+	return &sessions{ttl: ttl, now: now, perKey: perKey, total: total, byID: make(map[string]*session),
+		lru: list.New(), perOwner: make(map[keyID]int), lastPrune: now()}
 }
 
-// Generate issues a new session id (called by mcp-go for initialize).
+// Generate issues a new session id (called by mcp-go for initialize). At
+// the total cap, the least recently used session is closed first.
 func (s *sessions) Generate() string {
 	id := sessionPrefix + rand.Text()
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.byID[id] = &session{lastSeen: now}
 	s.pruneLocked(now)
+	for len(s.byID) >= s.total && s.lru.Len() > 0 {
+		s.evictLocked(s.lru.Front().Value.(*session), evictTotal)
+	}
+	sess := &session{id: id, lastSeen: now}
+	sess.elem = s.lru.PushBack(sess)
+	s.byID[id] = sess
 	return id
 }
 
@@ -63,22 +96,37 @@ func (s *sessions) Validate(id string) (isTerminated bool, err error) {
 	return false, nil
 }
 
-// Terminate forgets id (DELETE, idle sweep, shutdown). Forgotten ids are
-// answered 404 like ids never issued, which tells clients to start over.
+// Terminate forgets id (DELETE, idle sweep, eviction, shutdown). Forgotten
+// ids are answered 404 like ids never issued, which tells clients to start
+// over.
 func (s *sessions) Terminate(id string) (isNotAllowed bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.byID, id)
+	if sess := s.byID[id]; sess != nil {
+		s.removeLocked(sess)
+	}
 	return false, nil
 }
 
 // bind records owner as the key that opened id. It happens when the
 // initialize response carrying the id is written, before the client sees it.
+// Past the per-key cap, the key's least recently used other session is
+// closed.
 func (s *sessions) bind(id string, owner keyID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sess := s.byID[id]; sess != nil && !sess.bound {
-		sess.owner, sess.bound = owner, true
+	sess := s.byID[id]
+	if sess == nil || sess.bound {
+		return
+	}
+	sess.owner, sess.bound = owner, true
+	s.perOwner[owner]++
+	for e := s.lru.Front(); e != nil && s.perOwner[owner] > s.perKey; {
+		old := e.Value.(*session)
+		e = e.Next()
+		if old.bound && old.owner == owner && old != sess {
+			s.evictLocked(old, evictPerKey)
+		}
 	}
 }
 
@@ -94,7 +142,18 @@ func (s *sessions) use(id string, owner keyID) error {
 		return errUnknownSession
 	}
 	sess.lastSeen = now
+	s.lru.MoveToBack(sess.elem)
 	return nil
+}
+
+// takeEvicted returns the sessions closed to make room since the last call,
+// for the host to clean up in mcp-go.
+func (s *sessions) takeEvicted() []eviction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev := s.evicted
+	s.evicted = nil
+	return ev
 }
 
 // liveLocked returns id's session unless it is unknown or idle past the TTL.
@@ -106,17 +165,37 @@ func (s *sessions) liveLocked(id string, now time.Time) *session {
 	return sess
 }
 
+// evictLocked closes sess to make room and queues it for clean-up.
+func (s *sessions) evictLocked(sess *session, reason string) {
+	s.removeLocked(sess)
+	s.evicted = append(s.evicted, eviction{id: sess.id, reason: reason})
+}
+
+func (s *sessions) removeLocked(sess *session) {
+	delete(s.byID, sess.id)
+	s.lru.Remove(sess.elem)
+	if sess.bound {
+		if s.perOwner[sess.owner]--; s.perOwner[sess.owner] <= 0 {
+			delete(s.perOwner, sess.owner)
+		}
+	}
+}
+
 // pruneLocked drops idle sessions, at most once per half TTL, so the map
-// stays bounded even when mcp-go's own sweeper has not run yet.
+// stays bounded even when mcp-go's own sweeper has not run yet. The least
+// recently used come first, so it stops at the first live one.
 func (s *sessions) pruneLocked(now time.Time) {
 	if now.Sub(s.lastPrune) < s.ttl/2 {
 		return
 	}
 	s.lastPrune = now
-	for id, sess := range s.byID {
-		if now.Sub(sess.lastSeen) >= s.ttl {
-			delete(s.byID, id)
+	for e := s.lru.Front(); e != nil; {
+		sess := e.Value.(*session)
+		e = e.Next()
+		if now.Sub(sess.lastSeen) < s.ttl {
+			break
 		}
+		s.removeLocked(sess)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is the production Klipy API.
@@ -56,10 +58,21 @@ type Options struct {
 	Scopes     []Scope      // declared scopes, used when /authenticate lists none
 	RateLimit  int          // requests per minute per key; default 200
 	OrgLimit   int          // requests per minute per organization; default 1000
-	Limiter    Limiter      // shared across clients; default a process-wide local limiter
-	Timeout    time.Duration
-	Logger     *slog.Logger
-	Hooks      Hooks
+	// Limiter paces requests. Share one among clients that share a budget
+	// (the callers of a hosted server): their organization buckets, and the
+	// pauses the server asked for when it is a Pauser, are then common.
+	// Default: a LocalLimiter of the client's own.
+	Limiter Limiter
+	// Timeout bounds one HTTP attempt (default DefaultTimeout). A call whose
+	// context has no deadline is also bounded as a whole, by callBudget.
+	Timeout time.Duration
+	Logger  *slog.Logger
+	Hooks   Hooks
+	// DiscoveryGate, when set, is asked before Discover sends /authenticate
+	// for a key not yet checked; false refuses the check with
+	// ErrDiscoveryLimited. A host serving many keys uses it to bound the
+	// checks of unknown keys as a whole.
+	DiscoveryGate func() bool
 }
 
 // Client talks to the Klipy API with one key. It is safe for concurrent use.
@@ -78,14 +91,24 @@ type Client struct {
 	rateLimit int
 	orgLimit  int
 	limiter   Limiter
+	pauses    Pauser
 	timeout   time.Duration
 	log       *slog.Logger
 	hooks     Hooks
 
-	mu          sync.Mutex
-	orgID       string
-	scopes      []Scope
-	scopesKnown bool
+	discoveryGate func() bool
+	flight        singleflight.Group // one /authenticate in flight (Discover)
+	now           func() time.Time   // nil: time.Now (tests set a clock)
+
+	mu            sync.Mutex
+	orgID         string
+	scopes        []Scope
+	scopesKnown   bool
+	authenticated bool                     // /authenticate answered
+	closed        *AuthenticateClosedError // /authenticate is closed to the key
+	holdErr       error                    // the last failed check, reused until holdUntil
+	holdUntil     time.Time
+	fails         int // failed checks in a row
 }
 
 // PeopleService covers /people.
@@ -145,12 +168,18 @@ func New(opts Options) (*Client, error) {
 		timeout:   opts.Timeout,
 		log:       opts.Logger,
 		hooks:     opts.Hooks,
+
+		discoveryGate: opts.DiscoveryGate,
 	}
 	if c.http == nil {
 		c.http = defaultHTTPClient
 	}
 	if c.limiter == nil {
-		c.limiter = defaultLimiter
+		c.limiter = NewLocalLimiter()
+	}
+	c.pauses, _ = c.limiter.(Pauser)
+	if c.pauses == nil {
+		c.pauses = newPauseTable()
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -211,7 +240,8 @@ func (c *Client) Scopes() ([]Scope, bool) {
 	return slices.Clone(c.scopes), c.scopesKnown
 }
 
-// Allows reports whether the key may use scope; true while scopes are unknown.
+// Allows reports whether the key may use scope; true while scopes are
+// unknown (see Permit for what a call should check).
 func (c *Client) Allows(scope Scope) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -226,16 +256,4 @@ func (c *Client) OrganizationID() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.orgID
-}
-
-// learn caches what Authenticate said about the key.
-func (c *Client) learn(ws *Workspace) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ws.OrganizationID != "" {
-		c.orgID = ws.OrganizationID
-	}
-	if ws.ScopesKnown {
-		c.scopes, c.scopesKnown = slices.Clone(ws.Scopes), true
-	}
 }

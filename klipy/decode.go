@@ -85,7 +85,8 @@ func decodeValid(b []byte, v any) error {
 }
 
 // listKeys are the names a wrapped list has been seen or guessed under.
-var listKeys = []string{"data", "items", "people", "contacts", "interactions", "companies", "results", "records"}
+// "edges" (Relay: [{node, cursor}]) is unwrapped to its nodes.
+var listKeys = []string{"data", "items", "people", "contacts", "interactions", "companies", "results", "records", "nodes", "edges"}
 
 // decodePage decodes one page of a list.
 func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
@@ -93,7 +94,7 @@ func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	items, holders := findList(env.payload, 0)
+	items, holders, _ := findList(env.payload, 0, payloadAt(env, body))
 	if items == nil {
 		return nil, env, fmt.Errorf("%w: no list in the answer", errMalformed)
 	}
@@ -104,77 +105,152 @@ func decodePage[T any](body []byte) (*Page[T], *envelope, error) {
 	if page.Items == nil {
 		page.Items = []T{}
 	}
-	holders = append(holders, env.top)
-	page.NextCursor, page.HasMore = pageInfo(holders)
+	holders = append(holders, holder{env.top, ""})
+	page.NextCursor, page.HasMore, page.CursorField = pageInfo(holders)
+	if page.HasMore && page.NextCursor == "" {
+		page.Incomplete = IncompleteNoCursor
+	}
 	return page, env, nil
 }
 
+// holder is an object a list was found in, and its path in the answer
+// ("" for the outer object, "data." for the payload of an envelope).
+type holder struct {
+	obj fields
+	at  string
+}
+
+// payloadAt is the path of the envelope's payload in body: "data." when
+// the envelope was taken off, else "".
+func payloadAt(env *envelope, body []byte) string {
+	if env.top != nil && !bytes.Equal(bytes.TrimSpace(env.payload), bytes.TrimSpace(body)) {
+		return "data."
+	}
+	return ""
+}
+
 // findList returns the array in raw (raw itself, or under one of listKeys,
-// two levels deep at most) and the objects passed on the way, which may hold
-// page_info.
-func findList(raw json.RawMessage, depth int) (json.RawMessage, []fields) {
+// two levels deep at most), the objects passed on the way, which may hold
+// page_info, and the path it took from raw ("" for a bare array,
+// "items"); at is raw's own path in the answer.
+func findList(raw json.RawMessage, depth int, at string) (json.RawMessage, []holder, string) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '[' {
-		return raw, nil
+		return raw, nil, ""
 	}
 	obj, err := objectOf(raw)
 	if err != nil || depth > 2 {
-		return nil, nil
+		return nil, nil, ""
 	}
 	for _, k := range listKeys {
-		if inner, ok := obj[k]; ok {
-			if items, holders := findList(inner, depth+1); items != nil {
-				return items, append(holders, obj)
-			}
+		inner, ok := obj[k]
+		if !ok {
+			continue
+		}
+		if k == "edges" {
+			inner = edgeNodes(inner)
+		}
+		if items, holders, path := findList(inner, depth+1, at+k+"."); items != nil {
+			return items, append(holders, holder{obj, at}), joinPath(k, path)
 		}
 	}
-	return nil, nil
+	return nil, nil, ""
+}
+
+// edgeNodes turns a Relay edges array ([{"node": {...}, "cursor": "…"}])
+// into the array of its nodes; anything else is returned unchanged.
+func edgeNodes(raw json.RawMessage) json.RawMessage {
+	var edges []struct {
+		Node json.RawMessage `json:"node"`
+	}
+	if json.Unmarshal(raw, &edges) != nil {
+		return raw
+	}
+	nodes := make([]json.RawMessage, 0, len(edges))
+	for _, e := range edges {
+		if e.Node == nil {
+			return raw
+		}
+		nodes = append(nodes, e.Node)
+	}
+	b, err := json.Marshal(nodes)
+	if err != nil {
+		return raw
+	}
+	return b
+}
+
+func joinPath(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "." + b
+}
+
+// cursorNames and moreNames are the spellings the reader knows.
+var (
+	cursorNames = []string{"end_cursor", "endCursor", "next_cursor", "nextCursor", "cursor"}
+	moreNames   = []string{"has_next_page", "hasNextPage", "has_more", "hasMore"}
+	infoNames   = []string{"page_info", "pageInfo", "pagination"}
+)
+
+// candidate is an object that may carry cursor fields, and where it is.
+type candidate struct {
+	obj  fields
+	path string // "page_info.", "meta.", "" for the holder itself
 }
 
 // pageInfo finds the cursor and the more-pages flag in the page_info object
 // (page_info, pageInfo or pagination) of any holder, its meta, or the holder
-// itself. The cursor is reported only when more pages exist: Relay-style
-// APIs return an end cursor on the last page too.
-func pageInfo(holders []fields) (cursor string, more bool) {
-	var candidates []fields
-	for _, h := range holders {
+// itself, and says where the cursor was. The cursor is reported only when
+// more pages exist: Relay-style APIs return an end cursor on the last page
+// too.
+func pageInfo(holders []holder) (cursor string, more bool, field string) {
+	var candidates []candidate
+	for _, hd := range holders {
+		h := hd.obj
 		if h == nil {
 			continue
 		}
-		for _, k := range []string{"page_info", "pageInfo", "pagination"} {
+		for _, k := range infoNames {
 			if pi, err := objectOf(h[k]); err == nil {
-				candidates = append(candidates, pi)
+				candidates = append(candidates, candidate{pi, hd.at + k + "."})
 			}
 		}
 		if meta, err := objectOf(h["meta"]); err == nil {
-			candidates = append(candidates, meta)
-			for _, k := range []string{"page_info", "pageInfo", "pagination"} {
+			candidates = append(candidates, candidate{meta, hd.at + "meta."})
+			for _, k := range infoNames {
 				if pi, err := objectOf(meta[k]); err == nil {
-					candidates = append(candidates, pi)
+					candidates = append(candidates, candidate{pi, hd.at + "meta." + k + "."})
 				}
 			}
 		}
-		candidates = append(candidates, h)
+		candidates = append(candidates, candidate{h, hd.at})
 	}
 	known := false
 	for _, c := range candidates {
 		if cursor == "" {
-			c.str(&cursor, "end_cursor", "endCursor", "next_cursor", "nextCursor", "cursor")
+			for _, n := range cursorNames {
+				if s := scalarString(c.obj[n]); s != "" {
+					cursor, field = s, c.path+n
+					break
+				}
+			}
 		}
 		if !known {
-			c.take(func(raw json.RawMessage) bool {
+			c.obj.take(func(raw json.RawMessage) bool {
 				known = json.Unmarshal(raw, &more) == nil
 				return known
-			}, "has_next_page", "hasNextPage", "has_more", "hasMore")
+			}, moreNames...)
 		}
 	}
 	if !known {
 		more = cursor != ""
 	}
 	if !more {
-		cursor = ""
+		cursor, field = "", ""
 	}
-	return cursor, more
+	return cursor, more, field
 }
 
 // decodeDelete reads a delete answer: an empty body (204) or any payload

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -43,10 +44,10 @@ var ops = map[string]opSpec{
 	"createInteraction": {http.MethodPost, "/interactions", ScopeInteractionsWrite, true},
 }
 
-// OperationScope returns the scope an operation (by its contract operation
+// operationScope returns the scope an operation (by its contract operation
 // id, e.g. "deleteCompany") needs; "" for authenticate, which any valid key
 // may call. ok is false for an unknown operation.
-func OperationScope(op string) (scope Scope, ok bool) {
+func operationScope(op string) (scope Scope, ok bool) {
 	spec, ok := ops[op]
 	return spec.scope, ok
 }
@@ -59,6 +60,13 @@ const (
 	backoffBase   = 100 * time.Millisecond // doubled per attempt, then jittered
 	maxWindowWait = 5 * time.Minute        // cap on a server-reported window reset
 )
+
+// callBudget bounds a whole call whose context has no deadline: every
+// attempt, the backoffs between them and the short 429 waits. Without it a
+// caller with no deadline of its own could wait on the limiter indefinitely.
+func (c *Client) callBudget() time.Duration {
+	return maxAttempts*c.timeout + max429Waits*max429Wait
+}
 
 // call is one operation invocation.
 type call struct {
@@ -83,8 +91,19 @@ type exchange struct {
 
 // do runs c.op: it refuses it when a known scope is missing, paces it,
 // sends it (retrying what SPEC §5 allows), classifies failures and decodes
-// the answer with into.
+// the answer with into. Everything it returns passes seal, the one exit
+// where text that came from upstream is scrubbed of keys.
 func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.callBudget())
+		defer cancel()
+	}
+	return c.seal(c.run(ctx, cl, into))
+}
+
+// run is do without the call deadline and the final scrub.
+func (c *Client) run(ctx context.Context, cl call, into decoder) (*Response, error) {
 	spec, ok := ops[cl.op]
 	if !ok {
 		return nil, fmt.Errorf("klipy: unknown operation %q", cl.op)
@@ -160,7 +179,7 @@ func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
 		if strings.TrimSpace(cl.id) == "" {
 			return "", nil, fmt.Errorf("klipy: %s: %w: the id is empty", cl.op, ErrValidation)
 		}
-		raw = strings.Replace(raw, "{id}", pathEscape(cl.id), 1)
+		raw = strings.Replace(raw, "{id}", url.PathEscape(cl.id), 1)
 		plain = strings.Replace(plain, "{id}", cl.id, 1)
 	}
 	u := *c.base
@@ -174,19 +193,6 @@ func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
 		return "", nil, fmt.Errorf("klipy: %s: encoding the request: %w", cl.op, err)
 	}
 	return u.String(), b, nil
-}
-
-// pathEscape escapes an id as one path segment (a "/" in it stays inside).
-func pathEscape(id string) string {
-	var b strings.Builder
-	for _, r := range []byte(id) {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.IndexByte("-._~", r) >= 0 {
-			b.WriteByte(r)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", r)
-		}
-	}
-	return b.String()
 }
 
 // send makes one HTTP attempt, bounded by the client's timeout.
@@ -211,6 +217,7 @@ func (c *Client) send(ctx context.Context, op, method, url string, body []byte) 
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBytes+1))
 	c.hookRequest(op, res.StatusCode, time.Since(start))
+	b = c.redact(b) // the exchange boundary: nothing below sees a key the upstream echoed
 	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
 	switch {
 	case err != nil:
@@ -262,7 +269,7 @@ func retryableStatus(s int) bool {
 // false (without sleeping) when no attempt is left or the delay would pass
 // ctx's deadline.
 func (c *Client) backoff(ctx context.Context, op string, n int, ex exchange) bool {
-	if n >= maxAttempts {
+	if n >= attemptsFor(ctx) {
 		return false
 	}
 	d := backoffBase << (n - 1)
@@ -336,4 +343,64 @@ func scrub(err error, key string) error {
 		return nil
 	}
 	return &scrubbed{msg: redactString(err.Error(), key), err: err}
+}
+
+// seal is the exit of every call. Text that came from upstream (request
+// ids from headers or meta, messages, codes and details of errors and of
+// {"success":false} answers, causes of transport failures) is scrubbed here
+// a second time after decoding, where JSON escapes could have hidden a key
+// from the scrub of the raw answer; and an error whose text still shows a
+// key-like token is wrapped so that its message cannot.
+func (c *Client) seal(resp *Response, err error) (*Response, error) {
+	if resp != nil {
+		resp.RequestID = c.clean(resp.RequestID)
+	}
+	if err == nil {
+		return resp, nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Code, ae.Message, ae.RequestID = c.clean(ae.Code), c.clean(ae.Message), c.clean(ae.RequestID)
+		ae.Details = c.cleanDetails(ae.Details)
+	}
+	if s := err.Error(); c.clean(s) != s {
+		err = scrub(err, c.key)
+	}
+	return resp, err
+}
+
+// clean is redactString with the client's key, free when s holds nothing
+// that looks like a key.
+func (c *Client) clean(s string) string {
+	if !strings.Contains(s, "klipy_") && (c.key == "" || !strings.Contains(s, c.key)) {
+		return s
+	}
+	return redactString(s, c.key)
+}
+
+// redact is the byte form of clean.
+func (c *Client) redact(b []byte) []byte {
+	if !bytes.Contains(b, []byte("klipy_")) && (c.key == "" || !bytes.Contains(b, []byte(c.key))) {
+		return b
+	}
+	return redact(b, c.key)
+}
+
+// cleanDetails scrubs an error's decoded details.
+func (c *Client) cleanDetails(d any) any {
+	if d == nil {
+		return nil
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil
+	}
+	if r := c.redact(b); !bytes.Equal(r, b) {
+		var out any
+		if json.Unmarshal(r, &out) != nil {
+			return nil
+		}
+		return out
+	}
+	return d
 }

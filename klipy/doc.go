@@ -19,7 +19,7 @@
 //
 // # Scopes
 //
-// Each operation needs the scope the contract names (OperationScope): reads
+// Each operation needs the scope the contract names: reads
 // need people:read, companies:read or interactions:read; writes, including
 // person deletes, need people:write, companies:write or interactions:write;
 // company deletes need companies:remove; ALL grants everything;
@@ -29,23 +29,44 @@
 // before anything is sent; with unknown scopes the call is tried and a 403
 // maps to ErrForbidden, and to ErrMissingScope when the answer names a scope.
 //
+// Client.Discover learns the scopes once for all concurrent callers (one
+// /authenticate in flight, each caller waiting under its own context, a
+// failed check reused for a few seconds), and Client.Permit is what a caller
+// asks before an operation: it refuses one whose scopes could have been
+// learnt and were not. Klipy's documentation lists /authenticate under ALL:
+// when it refuses a key that works elsewhere (403, or 401 about scope,
+// checked with one cheap read), Authenticate returns an
+// *AuthenticateClosedError (errors.Is ErrScopesUnknown), remembered by the
+// client, and the scopes stay declared or unknown.
+//
 // # Rate limits and retries
 //
 // Requests are paced with token buckets (golang.org/x/time/rate): one per
 // key (Options.RateLimit, default 200/min) and, once Authenticate has named
 // the organization, one per organization (Options.OrgLimit, default
 // 1,000/min) shared by every key of it. Bursts are small (Burst: at most 10),
-// so a flood of parallel calls is spread over the window. Clients that set no
-// Options.Limiter share one process-wide LocalLimiter; a Redis-backed Limiter
-// can be plugged in for several replicas. Waits happen under the caller's
-// context; a wait that cannot end before its deadline fails at once with a
-// *RateLimitError, and RetryAfter tells how long it would have been.
+// so a flood of parallel calls is spread over the window. The package holds
+// no state of its own: a client that sets no Options.Limiter has a
+// LocalLimiter of its own, and clients that share a budget share one
+// Limiter (a LocalLimiter in one process, a Redis-backed one across
+// replicas). Waits happen under the caller's context; a call whose context
+// has no deadline is bounded as a whole all the same. A wait that cannot end
+// before the deadline fails at once with a *RateLimitError, and RetryAfter
+// tells how long it would have been.
 //
 // When an answer says X-RateLimit-Remaining: 0, later calls of the key pause
 // until X-RateLimit-Reset (epoch seconds, epoch milliseconds or seconds left,
-// told apart by magnitude). A 429 is waited out and retried when its
-// Retry-After (seconds or an HTTP date) is at most 10 s and fits the
-// deadline; otherwise the *APIError carries RetryAfter.
+// told apart by magnitude); the pause is kept by the Limiter when it is a
+// Pauser, so every client sharing it honours it. A 429 is waited out and
+// retried when its Retry-After (seconds or an HTTP date) is at most 10 s and
+// fits the deadline; otherwise the *APIError carries RetryAfter. A pause
+// longer than 10 s is never waited out: calls inside it fail at once with a
+// *RateLimitError saying how long is left.
+//
+// Everything the client returns that came from upstream (request ids,
+// error messages, codes and details, {"success":false} messages) is scrubbed
+// of the key and of every key-like token, once on the raw answer and once
+// more after decoding, at the single exit of every call.
 //
 // GET, PUT, PATCH, DELETE and the read-only POST …/query calls are retried on
 // network errors, 408, 502, 503 and 504 with jittered exponential backoff, 3

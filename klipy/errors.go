@@ -116,7 +116,17 @@ type RateLimitError struct {
 
 // Error says how long the budget needs to recover.
 func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("klipy: rate limit budget spent (%s); retry in %s", e.Bucket, e.Wait.Round(time.Second))
+	return fmt.Sprintf("klipy: rate limit budget spent (%s); retry in %s", e.Bucket, Seconds(e.Wait))
+}
+
+// Seconds phrases a wait in whole seconds, rounded up so that a caller who
+// waits that long finds the budget back: "1 second", "30 seconds".
+func Seconds(d time.Duration) string {
+	n := max(int64((d+time.Second-1)/time.Second), 1)
+	if n == 1 {
+		return "1 second"
+	}
+	return strconv.FormatInt(n, 10) + " seconds"
 }
 
 // Is reports ErrRateLimited.
@@ -164,6 +174,16 @@ func redact(b []byte, key string) []byte {
 	return tokenPattern.ReplaceAll(b, []byte("[redacted]"))
 }
 
+// Redact removes every key-looking token from s. The client scrubs what it
+// returns itself; code that phrases text for people from a client's errors
+// runs that text through Redact too, as a last line.
+func Redact(s string) string {
+	if !strings.Contains(s, "klipy_") {
+		return s
+	}
+	return redactString(s, "")
+}
+
 // redactString is redact for strings.
 func redactString(s, key string) string { return string(redact([]byte(s), key)) }
 
@@ -177,6 +197,11 @@ type errorBody struct {
 	Meta    struct {
 		RequestID string `json:"request_id"`
 	} `json:"meta"`
+	// Errors is the list form: {"errors": [{"code", "message"}, …]}.
+	Errors []struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"errors"`
 }
 
 // parseAPIError builds the APIError of a non-2xx answer. The key and
@@ -216,6 +241,13 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 			e.Message = firstOf(inner.Message, e.Message)
 			if inner.Details != nil {
 				e.Details = inner.Details
+			}
+		}
+		if len(eb.Errors) > 0 {
+			e.Code = firstOf(e.Code, scalarString(eb.Errors[0].Code))
+			e.Message = firstOf(e.Message, eb.Errors[0].Message)
+			if e.Details == nil && len(eb.Errors) > 1 {
+				e.Details = eb.Errors
 			}
 		}
 	} else {

@@ -18,6 +18,7 @@ var sentinels = []error{klipy.ErrNotFound, klipy.ErrUnauthorized, klipy.ErrForbi
 
 // TestErrorClasses checks that each status maps to its sentinel and only to it.
 func TestErrorClasses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status int
 		body   string
@@ -61,6 +62,7 @@ func TestErrorClasses(t *testing.T) {
 
 // TestErrorBodies checks every error body shape the reader tolerates.
 func TestErrorBodies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, ctype, body string
 		want              klipy.APIError
@@ -103,6 +105,7 @@ func TestErrorBodies(t *testing.T) {
 // TestKeyNeverInErrors: an upstream echoing the key (or any key-shaped
 // token) in an error body does not leak it.
 func TestKeyNeverInErrors(t *testing.T) {
+	t.Parallel()
 	var key string
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		key = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -125,6 +128,7 @@ func TestKeyNeverInErrors(t *testing.T) {
 }
 
 func TestOversizedBody(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(200)
 		w.Write([]byte(`{"data":{"id":"p1","remarks":"`))
@@ -141,6 +145,7 @@ func TestOversizedBody(t *testing.T) {
 }
 
 func TestMalformedJSON(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{"data":{"id":`, `<html>oops</html>`, ``, `{"data":null}`, `{"data":[1,2]}`} {
 		c, _ := newTestClient(t, reply(200, body))
 		_, _, err := c.Companies.Get(context.Background(), "c1")
@@ -151,6 +156,7 @@ func TestMalformedJSON(t *testing.T) {
 }
 
 func TestNetworkErrorIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +175,7 @@ func TestNetworkErrorIsUnavailable(t *testing.T) {
 }
 
 func TestRetryAfterFunc(t *testing.T) {
+	t.Parallel()
 	if _, ok := klipy.RetryAfter(errors.New("x")); ok {
 		t.Error("RetryAfter of a plain error reports ok")
 	}

@@ -15,14 +15,29 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"object":"success","data":{"id":"p1","createdAt":1748736000000,"x":[1]},"meta":{"request_id":"r"}}`))
 	f.Add([]byte(`{"data":{"people":[{"id":"p1"}],"page_info":{"has_next_page":true,"end_cursor":"c"}}}`))
 	f.Add([]byte(`{"error":{"code":"bad","message":"klipy_api_secret leaked","details":{"k":"klipy\u005fapi_x"}}}`))
+	f.Add([]byte(`{"data":{"edges":[{"node":{"id":"p1"},"cursor":"x"}],"pageInfo":{"hasNextPage":true,"endCursor":"c"}}}`))
+	f.Add([]byte(`{"data":[{"id":"p1"}],"page_info":{"has_next_page":true,"next_page_token":"c"}}`))
+	f.Add([]byte(`{"errors":[{"code":"a","message":"b"},{"code":1}]}`))
+	f.Add([]byte(`{"data":{"organization":{"id":"o1","name":"Acme"}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		roundTrip[Person](t, body)
 		roundTrip[Company](t, body)
 		roundTrip[Interaction](t, body)
 		roundTrip[Workspace](t, body)
-		if p, _, err := decodePage[*Person](body); err == nil && p.NextCursor != "" && !p.HasMore {
-			t.Errorf("a cursor on the last page: %+v", p)
+		if p, _, err := decodePage[*Person](body); err == nil {
+			if p.NextCursor != "" && !p.HasMore {
+				t.Errorf("a cursor on the last page: %+v", p)
+			}
+			if p.HasMore && p.NextCursor == "" && p.Incomplete == "" {
+				t.Errorf("more pages, no cursor, and not marked incomplete: %+v", p)
+			}
+			// doctor's description of a page agrees with what the reader did.
+			l, err := DescribeAnswer(body, true)
+			if err != nil || l.More != p.HasMore || l.Cursor != p.CursorField || l.Records != len(p.Items) {
+				t.Errorf("DescribeAnswer = %+v, %v; the page read %+v", l, err, p)
+			}
 		}
+		_, _ = DescribeAnswer(body, false)
 		_, _, _ = decodePage[*Interaction](body)
 		if d, _, err := decodeDelete(body, "id1"); err == nil && (d.ID == "" || d == nil) {
 			t.Errorf("delete result without id: %+v", d)

@@ -60,7 +60,7 @@ func (a *api) requests() []seen {
 var keys sync.Map // testing.TB → string
 
 // testKey is a key-shaped secret unique to the test and to this run of it
-// (-count), so that process-wide rate-limit state never leaks between tests.
+// (-count), so that a key found in a message can be traced to its test.
 func testKey(t testing.TB) string {
 	k, _ := keys.LoadOrStore(t, fmt.Sprintf("klipy_api_%s_%d", strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()), keySeq.Add(1)))
 	return k.(string)

@@ -56,6 +56,7 @@ func must[T any](t *testing.T) func(v T, _ *klipy.Response, err error) T {
 }
 
 func TestAgainstFakeEveryOperation(t *testing.T) {
+	t.Parallel()
 	fake, c := newFake(t, allScopes(t), klipytest.Options{})
 	fake.SetTeamName("acme", "Acme Inc")
 	ctx := context.Background()
@@ -142,6 +143,7 @@ func TestAgainstFakeEveryOperation(t *testing.T) {
 }
 
 func TestAgainstFakePagination(t *testing.T) {
+	t.Parallel()
 	_, c := newFake(t, allScopes(t), klipytest.Options{})
 	ctx := context.Background()
 	for i := range 7 {
@@ -160,6 +162,7 @@ func TestAgainstFakePagination(t *testing.T) {
 }
 
 func TestAgainstFakeScopes(t *testing.T) {
+	t.Parallel()
 	key := klipytest.Key{Token: testKey(t), Org: "acme", Scopes: []string{"people:read"}}
 	t.Run("listed", func(t *testing.T) {
 		fake, c := newFake(t, key, klipytest.Options{})
@@ -194,6 +197,7 @@ func TestAgainstFakeScopes(t *testing.T) {
 }
 
 func TestAgainstFakeFaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("GET survives two 503s", func(t *testing.T) {
 		fake, c := newFake(t, allScopes(t), klipytest.Options{})
@@ -259,6 +263,7 @@ func TestAgainstFakeFaults(t *testing.T) {
 // sustained demand against the fake's real limits (fixed one-minute
 // windows, 200/min per key), in fake time: 16 workers for 10 minutes.
 func TestAgainstFakeSustainedDemand(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		fake := klipytest.New(klipytest.Options{LogLimit: -1})
 		fake.AddKey(allScopes(t))

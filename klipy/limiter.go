@@ -31,21 +31,38 @@ func Burst(perMinute int) int {
 // that have refilled) are dropped, which loses nothing.
 const maxBuckets = 10000
 
+// Pauser is implemented by a Limiter that also keeps the pauses the server
+// asked for (a spent X-RateLimit-Remaining, a 429's Retry-After), so that
+// every client sharing the limiter honours them. A client whose Limiter is
+// not a Pauser keeps its pauses itself.
+type Pauser interface {
+	// Pause records that bucket may send nothing before until.
+	Pause(bucket string, until time.Time)
+	// Paused returns how long bucket must still pause (0 when it need not).
+	Paused(bucket string) time.Duration
+}
+
 // LocalLimiter is an in-process Limiter with one token bucket
-// (golang.org/x/time/rate) per bucket name. It is safe for concurrent use.
+// (golang.org/x/time/rate) per bucket name, and a Pauser. It is safe for
+// concurrent use; share one among the clients that share a budget.
 type LocalLimiter struct {
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
+	pauses  pauseTable
 }
+
+var _ Pauser = (*LocalLimiter)(nil)
 
 // NewLocalLimiter returns an empty LocalLimiter.
 func NewLocalLimiter() *LocalLimiter {
-	return &LocalLimiter{buckets: map[string]*rate.Limiter{}}
+	return &LocalLimiter{buckets: map[string]*rate.Limiter{}, pauses: pauseTable{until: map[string]time.Time{}}}
 }
 
-// defaultLimiter is shared by every client of the process that sets no
-// Limiter, so that clients of one key or one organization share a budget.
-var defaultLimiter = NewLocalLimiter()
+// Pause records that bucket may send nothing before until.
+func (l *LocalLimiter) Pause(bucket string, until time.Time) { l.pauses.spent(bucket, until) }
+
+// Paused returns how long bucket must still pause.
+func (l *LocalLimiter) Paused(bucket string) time.Duration { return l.pauses.wait(bucket) }
 
 // Wait takes one token from bucket key, waiting for it under ctx.
 func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) error {
@@ -110,18 +127,23 @@ func keyBucket(apiKey string) string {
 // orgBucket names an organization's bucket.
 func orgBucket(orgID string) string { return "org:" + orgID }
 
-// windows remembers, per bucket name, until when the server said its window
-// is spent (X-RateLimit-Remaining: 0, or a 429). It is process-wide so that
-// every client of one key honours it.
-var windows = &windowTable{until: map[string]time.Time{}}
-
-type windowTable struct {
+// pauseTable remembers, per bucket name, until when the server said its
+// window is spent (X-RateLimit-Remaining: 0, or a 429).
+type pauseTable struct {
 	mu    sync.Mutex
 	until map[string]time.Time
 }
 
+func newPauseTable() *pauseTable { return &pauseTable{until: map[string]time.Time{}} }
+
+// Pause is spent, so that a pauseTable is a Pauser.
+func (w *pauseTable) Pause(bucket string, t time.Time) { w.spent(bucket, t) }
+
+// Paused is wait, so that a pauseTable is a Pauser.
+func (w *pauseTable) Paused(bucket string) time.Duration { return w.wait(bucket) }
+
 // spent records that bucket may send nothing before t.
-func (w *windowTable) spent(bucket string, t time.Time) {
+func (w *pauseTable) spent(bucket string, t time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.until) >= maxBuckets {
@@ -138,7 +160,7 @@ func (w *windowTable) spent(bucket string, t time.Time) {
 }
 
 // wait returns how long bucket must still pause (0 when it need not).
-func (w *windowTable) wait(bucket string) time.Duration {
+func (w *pauseTable) wait(bucket string) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	t, ok := w.until[bucket]

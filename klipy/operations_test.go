@@ -37,6 +37,7 @@ func marshal(t *testing.T, v any) string {
 // TestOperations checks every operation of the contract: method, path,
 // headers, body sent, and the decoded answer.
 func TestOperations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	five := 5
 	tests := []struct {
@@ -59,10 +60,10 @@ func TestOperations(t *testing.T) {
 				return c.People.Query(ctx, &klipy.PeopleQuery{Limit: 10, Cursor: "cur1", Filter: &klipy.PeopleFilter{Email: "jordan@acme.com"}})
 			},
 			"POST", "/people/query", `{"cursor":"cur1","limit":10,"filter":{"email":"jordan@acme.com"}}`,
-			`{"Items":[` + personJSON + `],"NextCursor":"cur2","HasMore":true}`},
+			`{"Items":[` + personJSON + `],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"queryPeople nil", listEnvelope(""),
 			func(c *klipy.Client) (any, *klipy.Response, error) { return c.People.Query(ctx, nil) },
-			"POST", "/people/query", `{}`, `{"Items":[],"NextCursor":"cur2","HasMore":true}`},
+			"POST", "/people/query", `{}`, `{"Items":[],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"createPerson", envelope(personJSON),
 			func(c *klipy.Client) (any, *klipy.Response, error) {
 				return c.People.Create(ctx, &klipy.PersonInput{Email: "jordan@acme.com", FirstName: "Jordan", LastName: "Patel"})
@@ -105,7 +106,7 @@ func TestOperations(t *testing.T) {
 				return c.Interactions.Query(ctx, &klipy.InteractionsQuery{Limit: 5, Filter: &klipy.InteractionFilter{ContactID: "p1"}})
 			},
 			"POST", "/interactions/query", `{"limit":5,"filter":{"contactId":"p1"}}`,
-			`{"Items":[` + interactionJSON + `],"NextCursor":"cur2","HasMore":true}`},
+			`{"Items":[` + interactionJSON + `],"NextCursor":"cur2","HasMore":true,"CursorField":"page_info.end_cursor"}`},
 		{"createInteraction", envelope(`{"id":"int_1","isDuplicate":false}`),
 			func(c *klipy.Client) (any, *klipy.Response, error) {
 				return c.Interactions.Create(ctx, &klipy.InteractionInput{Type: klipy.TypeMeeting, Direction: klipy.DirectionOutbound,
@@ -155,6 +156,7 @@ func TestOperations(t *testing.T) {
 }
 
 func TestAPIKeyHeader(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
 		o.Auth = klipy.AuthAPIKeyHeader
 		o.Version, o.UserAgent = "", ""
@@ -177,6 +179,7 @@ func TestAPIKeyHeader(t *testing.T) {
 // TestUserAgentPerRequest checks that WithUserAgent names the calling MCP
 // client for one request without changing the client's default.
 func TestUserAgentPerRequest(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
 		o.Version, o.UserAgent = "1.2.3", "default/1"
 	})
@@ -198,6 +201,7 @@ func TestUserAgentPerRequest(t *testing.T) {
 }
 
 func TestEmptyIDIsRefusedLocally(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(personJSON)))
 	_, _, err := c.People.Get(context.Background(), " ")
 	if !errorsIs(err, klipy.ErrValidation) {
@@ -209,6 +213,7 @@ func TestEmptyIDIsRefusedLocally(t *testing.T) {
 }
 
 func TestDeleteEmptyAnswer(t *testing.T) {
+	t.Parallel()
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	got, resp, err := c.Companies.Delete(context.Background(), "c9")
 	if err != nil {
@@ -220,6 +225,7 @@ func TestDeleteEmptyAnswer(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	for _, o := range []klipy.Options{{}, {APIKey: "k", BaseURL: "ftp://x"}, {APIKey: "k", BaseURL: "/relative"}} {
 		if _, err := klipy.New(o); err == nil {
 			t.Errorf("New(%+v) succeeded, want an error", o)

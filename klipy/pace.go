@@ -25,19 +25,22 @@ func (c *Client) pace(ctx context.Context, op string) error {
 		if err := c.waitBudget(ctx, op); err != nil {
 			return err
 		}
-		if windows.wait(c.keyBucket) == 0 {
+		if c.pauses.Paused(c.keyBucket) == 0 {
 			return nil
 		}
 	}
 }
 
-// waitWindow waits for the server-reported window of the key to reset.
+// waitWindow waits for the server-reported window of the key to reset. A
+// pause longer than max429Wait is never waited out: the call fails at once
+// with the time left (SPEC §5), as does one that cannot end before ctx's
+// deadline.
 func (c *Client) waitWindow(ctx context.Context, op string) error {
-	d := windows.wait(c.keyBucket)
+	d := c.pauses.Paused(c.keyBucket)
 	if d <= 0 {
 		return nil
 	}
-	if !fits(ctx, d) {
+	if d > max429Wait || !fits(ctx, d) {
 		return &RateLimitError{Bucket: "server window", Wait: d}
 	}
 	c.waited(d)
@@ -86,9 +89,9 @@ func (c *Client) observe(ex exchange) *Response {
 	}
 	switch {
 	case ex.status == http.StatusTooManyRequests:
-		windows.spent(c.keyBucket, time.Now().Add(c.retryWait(h)))
+		c.pauses.Pause(c.keyBucket, time.Now().Add(c.retryWait(h)))
 	case resp.RateLimit.Remaining == 0 && !resp.RateLimit.Reset.IsZero():
-		windows.spent(c.keyBucket, resp.RateLimit.Reset)
+		c.pauses.Pause(c.keyBucket, resp.RateLimit.Reset)
 	}
 	return resp
 }

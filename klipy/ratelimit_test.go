@@ -32,6 +32,7 @@ func withHeader(k, v string, h http.HandlerFunc) http.HandlerFunc {
 }
 
 func TestShortRetryAfterWaitsAndRetries(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		for _, date := range []bool{false, true} {
 			retryAfter := "2"
@@ -57,6 +58,7 @@ func TestShortRetryAfterWaitsAndRetries(t *testing.T) {
 }
 
 func TestLongRetryAfterReturnsError(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: withHeader("Retry-After", "30", reply(429, `{"error":{"code":"rate_limited","message":"slow"}}`))}
 		c := newMemClient(t, testKey(t), srv)
@@ -82,6 +84,7 @@ func TestLongRetryAfterReturnsError(t *testing.T) {
 }
 
 func TestShortRetryAfterBeyondDeadline(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: withHeader("Retry-After", "5", reply(429, `{}`))}
 		c := newMemClient(t, testKey(t), srv)
@@ -92,42 +95,130 @@ func TestShortRetryAfterBeyondDeadline(t *testing.T) {
 	})
 }
 
-// TestRemainingZeroPausesNextCall covers both readings of X-RateLimit-Reset.
+// TestRemainingZeroPausesNextCall covers both readings of X-RateLimit-Reset:
+// a spent window of 8 s is waited out by the next call.
 func TestRemainingZeroPausesNextCall(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		for _, name := range []string{"seconds left", "epoch seconds", "epoch milliseconds"} {
 			reset := map[string]string{
-				"seconds left":       "20",
-				"epoch seconds":      strconv.FormatInt(time.Now().Add(20*time.Second).Unix(), 10),
-				"epoch milliseconds": strconv.FormatInt(time.Now().Add(20*time.Second).UnixMilli(), 10),
+				"seconds left":       "8",
+				"epoch seconds":      strconv.FormatInt(time.Now().Add(8*time.Second).Unix(), 10),
+				"epoch milliseconds": strconv.FormatInt(time.Now().Add(8*time.Second).UnixMilli(), 10),
 			}[name]
-			first := true
-			c := newMemClient(t, testKey(t)+name, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if first {
-					w.Header().Set("X-RateLimit-Limit", "200")
-					w.Header().Set("X-RateLimit-Remaining", "0")
-					w.Header().Set("X-RateLimit-Reset", reset)
-					first = false
-				}
-				reply(200, envelope(personJSON))(w, r)
-			}))
+			c := newMemClient(t, testKey(t)+name, spentOnce(reset))
 			_, resp, err := c.People.Get(context.Background(), "p1")
-			if err != nil || resp.RateLimit.Remaining != 0 || resp.RateLimit.Limit != 200 || !resp.RateLimit.Reset.Equal(time.Now().Add(20*time.Second)) {
+			if err != nil || resp.RateLimit.Remaining != 0 || resp.RateLimit.Limit != 200 || !resp.RateLimit.Reset.Equal(time.Now().Add(8*time.Second)) {
 				t.Fatalf("%s: first call: %v, %+v", name, err, resp)
 			}
 			start := time.Now()
 			if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
 				t.Fatal(err)
 			}
-			if el := time.Since(start); el != 20*time.Second {
-				t.Errorf("%s: second call waited %v, want 20s", name, el)
+			if el := time.Since(start); el != 8*time.Second {
+				t.Errorf("%s: second call waited %v, want 8s", name, el)
 			}
+		}
+	})
+}
+
+// spentOnce answers with a person, the first time also saying that the
+// window is spent until reset.
+func spentOnce(reset string) http.HandlerFunc {
+	var first atomic.Bool
+	first.Store(true)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if first.Swap(false) {
+			w.Header().Set("X-RateLimit-Limit", "200")
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", reset)
+		}
+		reply(200, envelope(personJSON))(w, r)
+	}
+}
+
+// TestLongPauseFailsFast: a spent window longer than 10 s is never waited
+// out, even by a call without a deadline; calls inside it fail at once with
+// the time left, and the first call after it goes through.
+func TestLongPauseFailsFast(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: spentOnce("20")}
+		c := newMemClient(t, testKey(t), srv)
+		if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, _, err := c.People.Get(context.Background(), "p1")
+		d, _ := klipy.RetryAfter(err)
+		if !errors.Is(err, klipy.ErrRateLimited) || time.Since(start) != 0 || d != 20*time.Second || srv.n.Load() != 1 {
+			t.Fatalf("second call: %v after %v (retry %v, %d requests); want ErrRateLimited at once, 20s, 1 request", err, time.Since(start), d, srv.n.Load())
+		}
+		if !strings.Contains(err.Error(), "retry in 20 seconds") {
+			t.Errorf("error %q does not say \"retry in 20 seconds\"", err)
+		}
+		// Once less than 10 s is left, the pause is waited out.
+		time.Sleep(12 * time.Second)
+		start = time.Now()
+		if _, _, err := c.People.Get(context.Background(), "p1"); err != nil || time.Since(start) != 8*time.Second || srv.n.Load() != 2 {
+			t.Errorf("12 s later: %v after %v, %d requests; want success after 8s, 2 requests", err, time.Since(start), srv.n.Load())
+		}
+	})
+}
+
+func TestSeconds(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{0: "1 second", 300 * time.Millisecond: "1 second", time.Second: "1 second",
+		1001 * time.Millisecond: "2 seconds", 30 * time.Second: "30 seconds"} {
+		if got := klipy.Seconds(d); got != want {
+			t.Errorf("Seconds(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestLongRetryAfterNextCallReturnsAtOnce is the defect as found, over real
+// HTTP: after one 429 with Retry-After: 30, the key's next call (with no
+// deadline of its own) answers within 100 ms with the time left.
+func TestLongRetryAfterNextCallReturnsAtOnce(t *testing.T) {
+	t.Parallel()
+	c, a := newTestClient(t, withHeader("Retry-After", "30", reply(429, `{"error":{"code":"rate_limited","message":"slow down"}}`)))
+	if _, _, err := c.People.Get(context.Background(), "p1"); !errors.Is(err, klipy.ErrRateLimited) {
+		t.Fatalf("first call: %v, want ErrRateLimited", err)
+	}
+	start := time.Now()
+	_, _, err := c.People.Get(context.Background(), "p1")
+	el := time.Since(start)
+	d, _ := klipy.RetryAfter(err)
+	t.Logf("the call after a 429 with Retry-After: 30 returned in %v: %v", el, err)
+	if !errors.Is(err, klipy.ErrRateLimited) || el >= 100*time.Millisecond || d < 29*time.Second || d > 30*time.Second {
+		t.Fatalf("next call: %v after %v (retry %v); want ErrRateLimited within 100ms, about 30s", err, el, d)
+	}
+	if !strings.Contains(err.Error(), "retry in 30 seconds") || len(a.requests()) != 1 {
+		t.Errorf("next call: %q after %d requests; want \"retry in 30 seconds\" and no second request", err, len(a.requests()))
+	}
+}
+
+// TestCallWithoutDeadlineIsBounded: a call whose context has no deadline
+// still ends: a limiter wait past the call's budget fails at once.
+func TestCallWithoutDeadlineIsBounded(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := &counting{h: reply(200, envelope(personJSON))}
+		c := newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.RateLimit, o.Timeout = 1, time.Second })
+		if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, _, err := c.People.Get(context.Background(), "p1")
+		if !errors.Is(err, klipy.ErrRateLimited) || time.Since(start) != 0 {
+			t.Errorf("second call at 1/min: %v after %v; want ErrRateLimited at once", err, time.Since(start))
 		}
 	})
 }
 
 // TestLimiterPacing: 250 calls at 200/min take (250-burst)/200 minutes.
 func TestLimiterPacing(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: reply(200, envelope(personJSON))}
 		var waited time.Duration
@@ -151,6 +242,7 @@ func TestLimiterPacing(t *testing.T) {
 }
 
 func TestBurst(t *testing.T) {
+	t.Parallel()
 	for perMinute, want := range map[int]int{1: 1, 20: 1, 60: 3, 200: 10, 1000: 10} {
 		if got := klipy.Burst(perMinute); got != want {
 			t.Errorf("Burst(%d) = %d, want %d", perMinute, got, want)
@@ -161,6 +253,7 @@ func TestBurst(t *testing.T) {
 // TestOrgBucketShared: two keys of one organization share its budget once
 // Authenticate has told the clients their organization.
 func TestOrgBucketShared(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == prefix+"/authenticate" {
@@ -200,28 +293,50 @@ func TestOrgBucketShared(t *testing.T) {
 	})
 }
 
-// TestDefaultLimiterShared: clients that set no Limiter share the
-// process-wide one, so two clients of one key share its budget.
-func TestDefaultLimiterShared(t *testing.T) {
+// TestClientsKnowNothingOfEachOther: clients that set no Limiter each have
+// their own budget and pauses; clients sharing a LocalLimiter share both.
+func TestClientsKnowNothingOfEachOther(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv := &counting{h: reply(200, envelope(personJSON))}
-		var clients []*klipy.Client
-		for range 2 {
-			clients = append(clients, newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.Limiter, o.RateLimit = nil, 60 }))
-		}
-		start := time.Now()
-		for i := range 13 {
-			if _, _, err := clients[i%2].People.Get(context.Background(), "p1"); err != nil {
+		key := testKey(t)
+		run := func(lim klipy.Limiter) (budget, pause time.Duration) {
+			srv := &counting{h: reply(200, envelope(personJSON))}
+			var clients []*klipy.Client
+			for range 2 {
+				clients = append(clients, newMemClient(t, key, srv, func(o *klipy.Options) { o.Limiter, o.RateLimit = lim, 60 }))
+			}
+			start := time.Now()
+			for i := range 13 {
+				if _, _, err := clients[i%2].People.Get(context.Background(), "p1"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			budget = time.Since(start)
+			time.Sleep(time.Minute) // both buckets full again
+			srv.h = spentOnce("5")
+			if _, _, err := clients[0].People.Get(context.Background(), "p1"); err != nil {
 				t.Fatal(err)
 			}
+			start = time.Now()
+			if _, _, err := clients[1].People.Get(context.Background(), "p1"); err != nil {
+				t.Fatal(err)
+			}
+			return budget, time.Since(start)
 		}
-		if el := time.Since(start); el != 10*time.Second {
-			t.Errorf("13 calls at 60/min (burst 3) over two clients took %v, want 10s", el)
+		// Own limiters: 7 calls on client 0 at 60/min, burst 3, take 4 s;
+		// client 1 does not see the pause client 0 learnt.
+		if budget, pause := run(nil); budget != 4*time.Second || pause != 0 {
+			t.Errorf("own limiters: 13 calls took %v, the other client paused %v; want 4s, 0", budget, pause)
+		}
+		// Shared: one bucket for all 13 calls, and one pause for both.
+		if budget, pause := run(klipy.NewLocalLimiter()); budget != 10*time.Second || pause != 5*time.Second {
+			t.Errorf("shared limiter: 13 calls took %v, the other client paused %v; want 10s, 5s", budget, pause)
 		}
 	})
 }
 
 func TestCancelWhileWaiting(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: reply(200, envelope(personJSON))}
 		c := newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.RateLimit = 60 })
@@ -301,6 +416,7 @@ func (s *windowServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // demand (SPEC §9: ≥ 95 % of a 200/min key's budget, zero 429s caused by
 // us): 16 workers call as fast as the client lets them for 10 minutes.
 func TestSustainedDemandRate(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &windowServer{limit: 200}
 		c := newMemClient(t, testKey(t), srv)
@@ -331,6 +447,7 @@ func TestSustainedDemandRate(t *testing.T) {
 // TestLocalLimiterBucketsAreSeparate: buckets of different names do not
 // share a budget, and concurrent waiters on one bucket are paced together.
 func TestLocalLimiterBucketsAreSeparate(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := klipy.NewLocalLimiter()
 		start := time.Now()
@@ -374,6 +491,7 @@ func (l *recordingLimiter) Wait(ctx context.Context, key string, perMinute int) 
 // TestBucketNames: the key's bucket is named by a hash, never the key; the
 // organization's bucket joins once Authenticate has named it.
 func TestBucketNames(t *testing.T) {
+	t.Parallel()
 	lim := &recordingLimiter{}
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		reply(200, envelope(`{"team_name":"Acme","organization_id":"org9","id":"p1"}`))(w, r)

@@ -139,8 +139,9 @@ func (it Interaction) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads an authenticate payload: the name from team_name,
-// organization_name, name or team.name; the organization id from
-// organization_id (or organizationId, org_id, team.id); scopes from scopes.
+// organization_name, name, team.name or organization.name; the organization
+// id from organization_id (or organizationId, org_id, team.id,
+// organization.id); scopes from scopes.
 func (ws *Workspace) UnmarshalJSON(b []byte) error {
 	m, err := objectOf(b)
 	if err != nil {
@@ -149,15 +150,17 @@ func (ws *Workspace) UnmarshalJSON(b []byte) error {
 	*ws = Workspace{}
 	m.str(&ws.Name, "team_name", "teamName", "organization_name", "organizationName", "name")
 	m.str(&ws.OrganizationID, "organization_id", "organizationId", "org_id", "orgId")
-	if team, err := objectOf(m["team"]); err == nil {
-		if ws.Name == "" {
-			team.str(&ws.Name, "name")
-		}
-		if ws.OrganizationID == "" {
-			team.str(&ws.OrganizationID, "id")
-		}
-		if len(team) == 0 {
-			delete(m, "team")
+	for _, k := range []string{"team", "organization"} {
+		if obj, err := objectOf(m[k]); err == nil {
+			if ws.Name == "" {
+				obj.str(&ws.Name, "name")
+			}
+			if ws.OrganizationID == "" {
+				obj.str(&ws.OrganizationID, "id")
+			}
+			if len(obj) == 0 {
+				delete(m, k)
+			}
 		}
 	}
 	var scopes []Scope

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPersonJSON(t *testing.T) {
+	t.Parallel()
 	in := `{"id":"p1","email":"a@b.co","first_name":"Ann","lastName":null,"title":"CTO","phone":"+1 555","linkedin":"https://l/in/ann",` +
 		`"companyId":"c1","remarks":"r","createdAt":1748736000000,"updatedAt":"2025-06-02T10:00:00.5+02:00","zeta":[1],"alpha":{"b":true}}`
 	var p klipy.Person
@@ -30,6 +31,7 @@ func TestPersonJSON(t *testing.T) {
 }
 
 func TestCompanyJSON(t *testing.T) {
+	t.Parallel()
 	in := `{"id":"c1","name":"Acme","domain":"acme.com","industry":"Software","employee_count":"12","estimatedRevenue":1.5e6,` +
 		`"city":"Paris","state":"IDF","country":"FR","linkedin":"l","website":"https://acme.com","created_at":"2025-06-01T00:00:00Z","ceo":"x"}`
 	var c klipy.Company
@@ -51,6 +53,7 @@ func TestCompanyJSON(t *testing.T) {
 }
 
 func TestInteractionJSON(t *testing.T) {
+	t.Parallel()
 	in := `{"id":"i1","type":"EMAIL","direction":"INBOUND","title":"Hi","summary":"<p>x</p>","source":"EMAIL","sentiment":"MEETING_REQUESTED",` +
 		`"createdBy":"u1","companies":["c1"],"contacts":[{"id":"p1"}],"creationTime":"2025-06-01T00:00:00Z","interactionDate":1748736000000}`
 	var it klipy.Interaction
@@ -66,6 +69,7 @@ func TestInteractionJSON(t *testing.T) {
 }
 
 func TestTime(t *testing.T) {
+	t.Parallel()
 	want := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	for _, in := range []string{`"2025-06-01T00:00:00Z"`, `"2025-06-01T02:00:00+02:00"`, `1748736000000`, `"1748736000000"`,
 		`1748736000`, `"2025-06-01"`, `"2025-06-01T00:00:00"`, `1.748736e12`} {
@@ -95,6 +99,7 @@ func TestTime(t *testing.T) {
 }
 
 func TestWorkspaceJSON(t *testing.T) {
+	t.Parallel()
 	ws := klipy.Workspace{Name: "Acme", OrganizationID: "o1", Scopes: []klipy.Scope{klipy.ScopeAll}, ScopesKnown: true,
 		Extra: map[string]json.RawMessage{"plan": json.RawMessage(`"pro"`)}}
 	if got, want := marshal(t, ws), `{"name":"Acme","organization_id":"o1","scopes":["ALL"],"plan":"pro"}`; got != want {
@@ -107,6 +112,7 @@ func TestWorkspaceJSON(t *testing.T) {
 }
 
 func TestRecordsRejectNonObjects(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{`[]`, `"x"`, `null`, `1`} {
 		if err := json.Unmarshal([]byte(in), new(klipy.Person)); err == nil {
 			t.Errorf("Unmarshal(%s) into a Person succeeded", in)

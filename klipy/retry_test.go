@@ -18,6 +18,7 @@ var unavailable = reply(503, `{"error":{"code":"unavailable","message":"try late
 
 // TestRetryRules checks which calls are re-sent after a 5xx and which not.
 func TestRetryRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tests := []struct {
 		name     string
@@ -118,6 +119,7 @@ func dropper(t *testing.T) (addr string, accepted *atomic.Int32) {
 }
 
 func TestCreateNotResentAfterNetworkError(t *testing.T) {
+	t.Parallel()
 	addr, accepted := dropper(t)
 	c, err := klipy.New(klipy.Options{BaseURL: "http://" + addr + prefix, APIKey: testKey(t), Limiter: klipy.NewLocalLimiter(),
 		HTTPClient: &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}})
@@ -140,6 +142,7 @@ func TestCreateNotResentAfterNetworkError(t *testing.T) {
 // TestCreateRetriedAfterRefusedDial: a dial that was refused sent nothing,
 // so even a create may try again (here it reaches a server on the retry).
 func TestCreateRetriedAfterRefusedDial(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(reply(200, envelope(personJSON)))
 	defer srv.Close()
 	var dials atomic.Int32
@@ -165,6 +168,7 @@ func TestCreateRetriedAfterRefusedDial(t *testing.T) {
 // taken; the error comes back before the deadline. (Fake time: the first
 // backoff is 50–100 ms and fits, the second is 100–200 ms and does not.)
 func TestRetryStopsAtDeadline(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		srv := &counting{h: unavailable}
 		c := newMemClient(t, testKey(t), srv)
@@ -177,6 +181,7 @@ func TestRetryStopsAtDeadline(t *testing.T) {
 }
 
 func TestTimeoutBoundsOneAttempt(t *testing.T) {
+	t.Parallel()
 	block := make(chan struct{})
 	defer close(block)
 	c, a := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {

@@ -62,6 +62,7 @@ var scopeOf = map[string]klipy.Scope{
 }
 
 func TestOperationScope(t *testing.T) {
+	t.Parallel()
 	for op, want := range scopeOf {
 		if got, ok := klipy.OperationScope(op); !ok || got != want {
 			t.Errorf("OperationScope(%s) = %q, %v; want %q", op, got, ok, want)
@@ -75,6 +76,7 @@ func TestOperationScope(t *testing.T) {
 // TestScopeRefusal: with declared scopes, every operation the key lacks is
 // refused before any request; the others are sent.
 func TestScopeRefusal(t *testing.T) {
+	t.Parallel()
 	declared := []klipy.Scope{klipy.ScopePeopleRead, klipy.ScopeInteractionsWrite}
 	for op, call := range everyOperation {
 		t.Run(op, func(t *testing.T) {
@@ -102,6 +104,7 @@ func TestScopeRefusal(t *testing.T) {
 // TestScopesFromAuthenticate: scopes listed by /authenticate replace the
 // declared ones; ALL grants everything.
 func TestScopesFromAuthenticate(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == prefix+"/authenticate" {
 			reply(200, envelope(`{"team_name":"Acme","scopes":["companies:read"]}`))(w, r)
@@ -126,6 +129,7 @@ func TestScopesFromAuthenticate(t *testing.T) {
 // TestUnknownScopesTryAndMap403: with no scopes known every call is tried,
 // and a 403 naming a scope maps to ErrMissingScope.
 func TestUnknownScopesTryAndMap403(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(403, `{"error":{"code":"insufficient_scope","message":"requires companies:remove"}}`))
 	if _, known := c.Scopes(); known || !c.Allows(klipy.ScopeCompaniesRemove) {
 		t.Fatal("scopes should be unknown and everything allowed")
@@ -137,6 +141,7 @@ func TestUnknownScopesTryAndMap403(t *testing.T) {
 }
 
 func TestAuthenticateNeverRefused(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, envelope(`{"team_name":"Acme"}`)), func(o *klipy.Options) { o.Scopes = []klipy.Scope{klipy.ScopePeopleRead} })
 	if _, _, err := c.Authenticate(context.Background()); err != nil || len(a.requests()) != 1 {
 		t.Errorf("authenticate: %v after %d requests", err, len(a.requests()))

@@ -15,6 +15,7 @@ import (
 // (SPEC §1), over real HTTP.
 
 func TestRecordVariants(t *testing.T) {
+	t.Parallel()
 	created := klipy.Time{Time: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
 	base := klipy.Person{ID: "p1", Email: "jordan@acme.com", FirstName: "Jordan", CreatedAt: created}
 	withExtra := base
@@ -56,6 +57,7 @@ func TestRecordVariants(t *testing.T) {
 var cmpTime = cmp.Comparer(func(a, b klipy.Time) bool { return a.Equal(b.Time) })
 
 func TestListVariants(t *testing.T) {
+	t.Parallel()
 	const p = `{"id":"p1"}`
 	tests := []struct {
 		name, body string
@@ -99,6 +101,7 @@ func TestListVariants(t *testing.T) {
 }
 
 func TestAuthenticateVariants(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, body string
 		want       klipy.Workspace
@@ -131,6 +134,7 @@ func TestAuthenticateVariants(t *testing.T) {
 }
 
 func TestDeleteVariants(t *testing.T) {
+	t.Parallel()
 	for name, h := range map[string]http.HandlerFunc{
 		"204":            func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) },
 		"200 empty":      reply(200, ""),
@@ -151,6 +155,7 @@ func TestDeleteVariants(t *testing.T) {
 }
 
 func TestInteractionCreatedVariants(t *testing.T) {
+	t.Parallel()
 	for body, want := range map[string]klipy.InteractionCreated{
 		envelope(`{"id":"i1","isDuplicate":true}`):                {ID: "i1", IsDuplicate: true},
 		`{"success":true,"data":{"id":"i1","is_duplicate":true}}`: {ID: "i1", IsDuplicate: true},
@@ -168,6 +173,7 @@ func TestInteractionCreatedVariants(t *testing.T) {
 // TestAll follows cursors across pages, stops at the first error and
 // respects the consumer's break.
 func TestAll(t *testing.T) {
+	t.Parallel()
 	pages := map[string]string{
 		"":   `{"data":[{"id":"a"},{"id":"b"}],"page_info":{"has_next_page":true,"end_cursor":"c2"}}`,
 		"c2": `{"data":[{"id":"c"}],"page_info":{"has_next_page":true,"end_cursor":"c3"}}`,
@@ -223,6 +229,7 @@ func TestAll(t *testing.T) {
 }
 
 func TestAllStopsOnRepeatedCursor(t *testing.T) {
+	t.Parallel()
 	c, a := newTestClient(t, reply(200, `{"data":[{"id":"a"}],"page_info":{"has_next_page":true,"end_cursor":"same"}}`))
 	var errs int
 	for _, err := range c.People.All(context.Background(), klipy.PeopleQuery{}) {

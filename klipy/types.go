@@ -141,10 +141,6 @@ const (
 var InteractionTypes = []string{TypeDirectMessage, TypeEmail, TypeMeeting, TypeMemo,
 	TypeBookingCreated, TypeBookingCancelled, TypeManual, TypeAPIEvent, TypeVoiceNote}
 
-// InteractionDirections lists every direction, in the contract's order.
-var InteractionDirections = []string{DirectionInbound, DirectionOutbound, DirectionHybrid,
-	DirectionInternal, DirectionEvent}
-
 // Interaction is an entry on a person's timeline. Unknown fields are kept in
 // Extra.
 type Interaction struct {
@@ -206,9 +202,22 @@ type DeleteResult struct {
 }
 
 // Page is one page of a cursor-paginated list. NextCursor is empty on the
-// last page.
+// last page, and also when more pages exist but cannot be followed, which
+// Incomplete then says.
 type Page[T any] struct {
 	Items      []T
 	NextCursor string
 	HasMore    bool
+	// FilteredOut counts the records the API returned for a filtered query
+	// that did not match the filter; they are not in Items. More than zero
+	// means the API ignored (part of) the filter.
+	FilteredOut int `json:",omitempty"`
+	// Incomplete, when not empty, says why the listing cannot go on although
+	// the API said more pages exist (IncompleteNoCursor,
+	// IncompleteRepeatedCursor). Such a listing must never be reported as
+	// complete.
+	Incomplete string `json:",omitempty"`
+	// CursorField is where the next cursor was read, e.g.
+	// "page_info.end_cursor"; empty when there was none.
+	CursorField string `json:",omitempty"`
 }

@@ -5,7 +5,7 @@ type GetWorkspaceArgs struct{}
 
 // SearchPeopleArgs is the input of search_people.
 type SearchPeopleArgs struct {
-	// Free text over name, email, title.
+	// Words of a name, email, email domain or title, in any order.
 	Query string `json:"query,omitempty" `
 	// Exact email.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
@@ -141,15 +141,17 @@ type LogInteractionArgs struct {
 	// Who initiated it.
 	Direction string `json:"direction" jsonschema:"required,enum=INBOUND,enum=OUTBOUND,enum=HYBRID,enum=INTERNAL,enum=EVENT"`
 	// Subject.
-	Title string `json:"title" jsonschema:"required"`
+	Title string `json:"title" jsonschema:"required,maxLength=1000"`
 	// Body.
-	Summary string `json:"summary,omitempty"`
+	Summary string `json:"summary,omitempty" jsonschema:"maxLength=10000"`
 	// Or person_email.
 	PersonID string `json:"person_id,omitempty"`
 	// Or person_id.
 	PersonEmail string `json:"person_email,omitempty" jsonschema:"format=email"`
 	// Default now.
 	OccurredAt string `json:"occurred_at,omitempty" jsonschema:"format=date-time"`
-	// Your dedup key.
+	// Makes retries safe.
 	ExternalID string `json:"external_id,omitempty"`
+	// Your second key.
+	SecondaryID string `json:"secondary_id,omitempty"`
 }

@@ -12,7 +12,7 @@ func companyDefs() []def {
 		tool("get_company", "Get company", ToolsetCompanies, KindRead, klipy.ScopeCompaniesRead,
 			"Get a company by id (a person's companyId)."+dataNote, getCompany),
 		tool("create_company", "Create company", ToolsetCompanies, KindWrite, klipy.ScopeCompaniesWrite,
-			"Create a company; its id links people via company_id.", createCompany),
+			"Create a company; its id links people via company_id. First look for it: a person's companyId, an interaction's companies, or search_people by its email domain.", createCompany),
 		idempotent(tool("update_company", "Update company", ToolsetCompanies, KindWrite, klipy.ScopeCompaniesWrite,
 			"Change the given fields of a company; others are kept.", updateCompany)),
 		tool("delete_company", "Delete company", ToolsetCompanies, KindDestructive, klipy.ScopeCompaniesRemove,

@@ -17,18 +17,18 @@ const confirmID = "confirm_delete"
 
 // deletion describes one kind of delete for the shared confirmation flow.
 type deletion struct {
-	tool, what string
+	what string
 	// name reads the record and returns a label for the confirmation.
 	name func(ctx context.Context, c *klipy.Client, id string) (string, error)
 	del  func(ctx context.Context, id string) (*klipy.DeleteResult, *klipy.Response, error)
 }
 
 func deletePerson(ctx context.Context, d deps, a schema.PersonIDArgs) (schema.DeleteResult, error) {
-	return runDelete(ctx, d, deletion{tool: "delete_person", what: "person", name: personLabel, del: d.c.People.Delete}, a.PersonID)
+	return runDelete(ctx, d, deletion{what: "person", name: personLabel, del: d.c.People.Delete}, a.PersonID)
 }
 
 func deleteCompany(ctx context.Context, d deps, a schema.CompanyIDArgs) (schema.DeleteResult, error) {
-	return runDelete(ctx, d, deletion{tool: "delete_company", what: "company", name: companyLabel, del: d.c.Companies.Delete}, a.CompanyID)
+	return runDelete(ctx, d, deletion{what: "company", name: companyLabel, del: d.c.Companies.Delete}, a.CompanyID)
 }
 
 // runDelete deletes after the confirmation SPEC §4 asks for: the user
@@ -36,10 +36,10 @@ func deleteCompany(ctx context.Context, d deps, a schema.CompanyIDArgs) (schema.
 // ConfirmAlways a client that cannot elicit is refused; with ConfirmNever the
 // host's own approval is the only gate.
 func runDelete(ctx context.Context, d deps, del deletion, id string) (schema.DeleteResult, error) {
-	state := del.tool + ":" + id
+	state := d.tool + ":" + id
 	if ans := server.ElicitationResponse(d.req.Params.InputResponses, confirmID); ans != nil {
 		if d.req.Params.RequestState != state {
-			return schema.DeleteResult{}, answerWith(errorResult("Not deleted: the confirmation answered a different request. Call " + del.tool + " again."))
+			return schema.DeleteResult{}, answerWith(errorResult("Not deleted: the confirmation answered a different request. Call " + d.tool + " again."))
 		}
 		if !accepted(ans) {
 			return schema.DeleteResult{ID: id, Message: "Not deleted: the user declined."}, nil

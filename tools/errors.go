@@ -28,17 +28,21 @@ type errCtx struct {
 func errorResult(msg string) *mcp.CallToolResult { return mcp.NewToolResultError(msg) }
 
 // toolError maps any failure to the isError result that tells the model what
-// went wrong and what to do next. It is the one place errors are phrased.
+// went wrong and what to do next. It is the one place errors are phrased,
+// and its text passes the client's key scrubber once more on the way out.
 func toolError(err error, ec errCtx) *mcp.CallToolResult {
-	return errorResult(errorText(err, ec))
+	return errorResult(klipy.Redact(errorText(err, ec)))
 }
 
 func errorText(err error, ec errCtx) string {
 	var ae *argError
 	var se *klipy.ScopeError
+	var ge *klipy.ScopeGuessError
 	switch {
 	case errors.As(err, &ae):
 		return ae.msg
+	case errors.As(err, &ge):
+		return scopeGuessed(ge, upstreamMessage(err))
 	case errors.As(err, &se):
 		return missingScope(se.Scope)
 	case errors.Is(err, klipy.ErrMissingScope):
@@ -104,14 +108,10 @@ func rateLimited(err error, now time.Time) string {
 	if !ok || d <= 0 {
 		return "Klipy's rate limit is spent (200 requests per minute per key). Wait about a minute, then retry."
 	}
-	secs := int(d.Round(time.Second) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return fmt.Sprintf("Klipy's rate limit is spent. Retry in %d seconds (after %s).", secs, now.Add(d).UTC().Format(time.RFC3339))
+	return fmt.Sprintf("Klipy's rate limit is spent. Retry in %s (after %s).", klipy.Seconds(d), now.Add(d).UTC().Format(time.RFC3339))
 }
 
 func createHint(ec errCtx) string {

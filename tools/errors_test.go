@@ -9,6 +9,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
 func TestArgumentLeniencyAndValidation(t *testing.T) {
@@ -98,13 +100,15 @@ func TestMissingScope(t *testing.T) {
 	if _, err := callErr(t.Context(), mc, "create_person", map[string]any{"email": "a@b.example"}); err == nil {
 		t.Error("calling a hidden tool succeeded")
 	}
-	// Scopes unknown: the tool is listed, Klipy answers 403, and the
-	// message names the scope.
+	// Scopes unknown (/authenticate is closed to the key): the tool is
+	// listed, Klipy answers 403, and the message names the scope.
+	f.SetAuthMode(klipytest.AuthNeedsAll403)
 	unknown := connect(t, newServer(t, Config{Client: f.rawClient(t, f.addKey("people:read"))}))
 	msg := errText(t, call(t, unknown, "create_person", map[string]any{"email": "a@b.example"}))
 	if !strings.Contains(msg, `"people:write"`) || !strings.Contains(msg, "workspace admin") {
 		t.Errorf("missing scope: %s", msg)
 	}
+	f.SetAuthMode(klipytest.AuthOpen)
 	// get_person still answers without interactions:read, with a note.
 	out := okResult(t, call(t, connect(t, newServer(t, Config{Client: f.client(t, "people:read")})),
 		"get_person", map[string]any{"person_id": jordanID, "include_interactions": true}))

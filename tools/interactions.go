@@ -13,22 +13,20 @@ import (
 func interactionDefs() []def {
 	return []def{
 		tool("search_interactions", "Search interactions", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
-			"List timeline interactions. type/since/until filter each returned page only. Pass next_cursor back unchanged for more."+dataNote, searchInteractions),
+			"List timeline interactions. type/since/until filter each returned page only. Rows are short: get_interaction has the rest. Pass next_cursor back unchanged for more."+dataNote, searchInteractions),
 		tool("get_interaction", "Get interaction", ToolsetInteractions, KindRead, klipy.ScopeInteractionsRead,
 			"Get an interaction by id with its full summary."+dataNote, getInteraction),
 		tool("log_interaction", "Log interaction", ToolsetInteractions, KindWrite, klipy.ScopeInteractionsWrite,
-			"Log an email, meeting, call or note on a person's timeline; external_id makes retries safe.", logInteraction),
+			"Log an email, meeting, call or note with a person.", logInteraction),
 	}
 }
-
-func interactionID(i *klipy.Interaction) string { return i.ID }
 
 func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractionsArgs) (schema.SearchInteractionsResult, error) {
 	var none schema.SearchInteractionsResult
 	if a.Type != "" && !slices.Contains(klipy.InteractionTypes, a.Type) {
 		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40))
 	}
-	search := fingerprint("search_interactions", a.PersonID, a.CompanyID)
+	search := fingerprint(d.tool, a.PersonID, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)
 	if err != nil {
 		return none, err
@@ -46,10 +44,10 @@ func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractions
 	if page.NextCursor != "" {
 		next = cursor{Search: search, Upstream: page.NextCursor}.encode()
 	}
-	return fitList(kept, interactionID, "get_interaction", "interaction_id", func(items []any) schema.SearchInteractionsResult {
-		return schema.SearchInteractionsResult{Interactions: records[schema.Interaction](items), NextCursor: next,
-			FilteredOut: len(page.Items) - len(kept)}
-	})
+	res := schema.SearchInteractionsResult{NextCursor: next}
+	res.Interactions, res.ContactNames = d.s.interactionRows(d.c, kept)
+	res.FilteredOut, res.Incomplete, res.Note = checkOf(page, interactionFilterArgs(q.Filter)).report(len(page.Items)-len(kept), "")
+	return res, nil
 }
 
 // filterPage applies type, since and until to one page. The arguments were
@@ -89,7 +87,8 @@ func logInteraction(ctx context.Context, d deps, a schema.LogInteractionArgs) (s
 		at, _ = time.Parse(time.RFC3339, a.OccurredAt)
 	}
 	in := &klipy.InteractionInput{Type: a.Type, Direction: a.Direction, Title: a.Title, Summary: a.Summary,
-		MainContact: a.PersonID, MainContactEmail: a.PersonEmail, PrimaryID: a.ExternalID, InteractionDate: at.UnixMilli()}
+		MainContact: a.PersonID, MainContactEmail: a.PersonEmail, PrimaryID: a.ExternalID, SecondaryID: a.SecondaryID,
+		InteractionDate: at.UnixMilli()}
 	created, _, err := d.c.Interactions.Create(ctx, in)
 	if err != nil {
 		return schema.LogInteractionResult{}, onRecord(err, "person", a.PersonID+a.PersonEmail, a.ExternalID == "")

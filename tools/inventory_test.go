@@ -102,6 +102,9 @@ func TestInventoryInvariants(t *testing.T) {
 			if e.scope == "" && e.name != "get_workspace" {
 				t.Error("no scope declared")
 			}
+			if _, err := inputSchema(e.name); err != nil {
+				t.Errorf("input schema does not compile for validation: %v", err)
+			}
 			checkAnnotations(t, e)
 			checkSchema(t, "input", e.tool.RawInputSchema, false)
 			checkSchema(t, "output", e.tool.RawOutputSchema, true)

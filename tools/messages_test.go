@@ -35,6 +35,7 @@ func TestMessagesGolden(t *testing.T) {
 	all = append(all, deleteMessages(t)...)
 	all = append(all, promptMessages(t)...)
 	all = append(all, otherMessages(t)...)
+	all = append(all, checkMessages()...)
 	var b strings.Builder
 	seen := map[string]bool{}
 	for _, m := range all {
@@ -126,6 +127,7 @@ func argumentMessages(t *testing.T) []message {
 		{"between", "search_people", map[string]any{"limit": 500}},
 		{"at least", "create_company", map[string]any{"name": "Acme", "employee_count": -1}},
 		{"max length", "create_person", map[string]any{"email": "a@b.example", "notes": strings.Repeat("n", 10001)}},
+		{"max length (title)", "log_interaction", map[string]any{"type": "MEMO", "direction": "INTERNAL", "title": strings.Repeat("t", 1001), "person_id": "p"}},
 		{"enum", "log_interaction", map[string]any{"type": "CALL", "direction": "OUTBOUND", "title": "x", "person_id": "p"}},
 		{"email", "search_people", map[string]any{"email": "not-an-email"}},
 		{"date-time", "search_interactions", map[string]any{"since": "yesterday"}},
@@ -238,19 +240,21 @@ func otherMessages(t *testing.T) []message {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := listShaper("get_person", "person_id", "per_1", 10).shape(map[string]any{"notes": long})
-	if err != nil {
-		t.Fatal(err)
-	}
+	list := rowText(long, 10, "get_person")
 	marker := func(v any) string {
 		s := v.(map[string]any)["notes"].(string)
 		return s[strings.Index(s, "…"):]
 	}
-	out := []message{{"truncated/record", marker(rec)}, {"truncated/list", marker(list)}}
+	out := []message{{"truncated/record", marker(rec)}, {"truncated/list", list[strings.Index(list, "…"):]}}
+	out = append(out, keyCheckMessages(t)...)
 
 	f := newFake(t)
 	noKey := connect(t, newServer(t, Config{}))
 	out = append(out, message{"no key", errText(t, call(t, noKey, "get_workspace", nil))})
+	noKeyRead := mcp.ReadResourceRequest{}
+	noKeyRead.Params.URI = "klipy://people/per_1"
+	_, err = noKey.ReadResource(t.Context(), noKeyRead)
+	out = append(out, message{"resource/no key", fmt.Sprint(err)})
 	out = append(out, message{"encoding bug", text(t, success(func() {}))})
 
 	narrow := connect(t, newServer(t, Config{Client: f.client(t, "people:read")}))

@@ -35,10 +35,10 @@ func TestCompanyTools(t *testing.T) {
 func TestLogInteractionMapsFields(t *testing.T) {
 	e := newEnv(t, Config{})
 	args := map[string]any{"type": "MEETING", "direction": "OUTBOUND", "title": "Intro call", "summary": "Went well.",
-		"person_email": jordanEmail, "occurred_at": "2026-05-01T14:30:00Z", "external_id": "crm-1"}
+		"person_email": jordanEmail, "occurred_at": "2026-05-01T14:30:00Z", "external_id": "crm-1", "secondary_id": "thread-7"}
 	out := okResult(t, call(t, e.mc, "log_interaction", args))
 	want := map[string]any{"type": "MEETING", "direction": "OUTBOUND", "title": "Intro call", "summary": "Went well.",
-		"mainContactEmail": jordanEmail, "interactionDate": 1777645800000.0, "primaryId": "crm-1"}
+		"mainContactEmail": jordanEmail, "interactionDate": 1777645800000.0, "primaryId": "crm-1", "secondaryId": "thread-7"}
 	if diff := cmp.Diff(want, e.fake.lastBody(t, "POST", "/interactions")); diff != "" {
 		t.Errorf("upstream body (-want +got):\n%s", diff)
 	}
@@ -48,6 +48,34 @@ func TestLogInteractionMapsFields(t *testing.T) {
 	again := okResult(t, call(t, e.mc, "log_interaction", args))
 	if again["is_duplicate"] != true || again["id"] != out["id"] {
 		t.Errorf("retry with the same external_id = %v, want the same id and is_duplicate", again)
+	}
+}
+
+// TestLogInteractionLengthLimits checks the contract's limits (title ≤ 1,000
+// characters, summary ≤ 10,000): at the limit the interaction is logged, one
+// past it the call is refused before anything is sent.
+func TestLogInteractionLengthLimits(t *testing.T) {
+	e := newEnv(t, Config{})
+	args := func(title, summary string) map[string]any {
+		return map[string]any{"type": "MEMO", "direction": "INTERNAL", "title": title, "summary": summary, "person_id": jordanID}
+	}
+	okResult(t, call(t, e.mc, "log_interaction", args(strings.Repeat("é", 1000), strings.Repeat("s", 10000))))
+	if n := countRequests(e.fake, "POST", "/interactions"); n != 1 {
+		t.Fatalf("%d POST /interactions at the limits, want 1", n)
+	}
+	for _, c := range []struct {
+		args map[string]any
+		want string
+	}{
+		{args(strings.Repeat("é", 1001), "s"), `Invalid argument "title": must be at most 1000 characters (got 1001).`},
+		{args("t", strings.Repeat("s", 10001)), `Invalid argument "summary": must be at most 10000 characters (got 10001).`},
+	} {
+		if msg := errText(t, call(t, e.mc, "log_interaction", c.args)); msg != c.want {
+			t.Errorf("got %q, want %q", msg, c.want)
+		}
+	}
+	if n := countRequests(e.fake, "POST", "/interactions"); n != 1 {
+		t.Errorf("%d POST /interactions, want none for the refused calls", n-1)
 	}
 }
 

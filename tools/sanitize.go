@@ -11,11 +11,10 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Text limits, in runes, for one string field of a record. Lists keep each
-// field short; single records allow long text. Either way results stay far
-// below 25,000 tokens.
+// Text limits, in runes, for one string field of a record (list rows have
+// their own, shorter ones in rows.go). Either way results stay far below
+// 25,000 tokens.
 const (
-	listTextLimit   = 500
 	recordTextLimit = 12000
 	// maxResultBytes bounds a result's JSON text; larger list results are
 	// reshaped with shorter fields.
@@ -45,6 +44,12 @@ func sanitizeText(s string) string {
 	if looksLikeHTML(s) {
 		s = htmlToText(s)
 	}
+	return stripInvisible(s)
+}
+
+// stripInvisible removes invisible and bidirectional-control characters
+// and replaces invalid UTF-8.
+func stripInvisible(s string) string {
 	if strings.IndexFunc(s, invisible) >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if invisible(r) {
@@ -57,6 +62,28 @@ func sanitizeText(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
+}
+
+// cleanArgument cleans the text of a decoded argument the way text read
+// from Klipy is cleaned, except that markup is kept (it may be meant): what
+// is written upstream carries no invisible or bidi-control characters
+// either.
+func cleanArgument(v any) any {
+	switch x := v.(type) {
+	case string:
+		return stripInvisible(x)
+	case []any:
+		for i, e := range x {
+			x[i] = cleanArgument(e)
+		}
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[stripInvisible(k)] = cleanArgument(e)
+		}
+		return out
+	}
+	return v
 }
 
 func looksLikeHTML(s string) bool {
@@ -198,14 +225,6 @@ func (sh shaper) walk(field string, v any) any {
 		return x
 	}
 	return v
-}
-
-// listShaper shapes one record of a list; its marker points at the tool
-// that returns the whole record.
-func listShaper(getTool, idArg, id string, limit int) shaper {
-	return shaper{limit: limit, how: func(string) string {
-		return fmt.Sprintf("call %s with %s %q for the full text", getTool, idArg, id)
-	}}
 }
 
 // recordShaper shapes one full record.

@@ -6,21 +6,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
-
-// scanTTL is how long a search_people query scan is reused.
-const scanTTL = 60 * time.Second
-
-// maxScans bounds the scan cache.
-const maxScans = 256
-
-// scanPageSize is the page size of the query pages a scan reads.
-const scanPageSize = 100
 
 // cursor is the opaque pagination state handed to the model. It carries the
 // upstream cursor or an offset into a cached scan, and a fingerprint of the
@@ -60,122 +52,106 @@ func fingerprint(parts ...string) string {
 	return hex.EncodeToString(h[:6])
 }
 
-// scan is the outcome of scanning people for a free-text query.
-type scan struct {
-	matches  []*klipy.Person
-	scanned  int
-	complete bool
-	at       time.Time
-}
+// scanTimeout bounds a shared scan, which outlives the call that started it
+// when that call is cancelled while others wait for the same scan.
+const scanTimeout = 2 * time.Minute
 
-type scanKey struct {
-	client *klipy.Client // per key: a client holds exactly one key
-	search string
-}
-
-// scanCache keeps recent scans per client and search for scanTTL.
-type scanCache struct {
-	mu  sync.Mutex
-	now func() time.Time
-	ttl time.Duration
-	m   map[scanKey]*scan
-}
-
-func newScanCache(now func() time.Time, ttl time.Duration) *scanCache {
-	return &scanCache{now: now, ttl: ttl, m: map[scanKey]*scan{}}
-}
-
-func (sc *scanCache) get(k scanKey) *scan {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	s := sc.m[k]
-	if s == nil || sc.now().Sub(s.at) >= sc.ttl {
-		delete(sc.m, k)
-		return nil
+// peopleRecords returns the key's people records: the cached scan while it
+// is fresh, else a new scan, which is then cached. Concurrent searches by
+// one key (an assistant looking up several people at once) share one scan.
+func (s *srv) peopleRecords(ctx context.Context, c *klipy.Client) (*peopleScan, error) {
+	if sc, _ := s.records.scan(c); sc != nil {
+		return sc, nil
 	}
-	return s
-}
-
-func (sc *scanCache) put(k scanKey, s *scan) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	s.at = sc.now()
-	if len(sc.m) >= maxScans {
-		sc.evict()
-	}
-	sc.m[k] = s
-}
-
-// forget drops every scan of client c, so a search after a write made with
-// that key sees the write instead of a cached scan.
-func (sc *scanCache) forget(c *klipy.Client) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	for k := range sc.m {
-		if k.client == c {
-			delete(sc.m, k)
+	ch := s.scanning.DoChan(fmt.Sprintf("%p", c), func() (any, error) {
+		sc, gen := s.records.scan(c)
+		if sc != nil {
+			return sc, nil
 		}
-	}
-}
-
-// evict drops expired scans, or the oldest one when none has expired.
-func (sc *scanCache) evict() {
-	var oldest scanKey
-	var oldestAt time.Time
-	for k, s := range sc.m {
-		if sc.now().Sub(s.at) >= sc.ttl {
-			delete(sc.m, k)
-			continue
-		}
-		if oldestAt.IsZero() || s.at.Before(oldestAt) {
-			oldest, oldestAt = k, s.at
-		}
-	}
-	if len(sc.m) >= maxScans {
-		delete(sc.m, oldest)
-	}
-}
-
-// scanPeople reads query pages until max records were scanned or none are
-// left, keeping the people query matches.
-func scanPeople(ctx context.Context, c *klipy.Client, query string, filter *klipy.PeopleFilter, max int) (*scan, error) {
-	s := &scan{}
-	q := &klipy.PeopleQuery{Filter: filter}
-	terms := strings.Fields(strings.ToLower(query))
-	for s.scanned < max {
-		q.Limit = min(scanPageSize, max-s.scanned)
-		page, _, err := c.People.Query(ctx, q)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.scanTimeout)
+		defer cancel()
+		sc, err := scanPeople(sctx, c, nil, s.cfg.SearchScan)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range page.Items {
-			s.scanned++
-			if matches(p, terms) {
-				s.matches = append(s.matches, p)
-			}
+		s.records.put(c, gen, sc)
+		return sc, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
 		}
-		if page.NextCursor == "" || len(page.Items) == 0 {
-			s.complete = true
-			return s, nil
-		}
-		q.Cursor = page.NextCursor
+		return r.Val.(*peopleScan), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return s, nil
 }
 
-// matches reports whether every term occurs in one of the person's first
-// name, last name, full name, email or title (case-insensitive).
-func matches(p *klipy.Person, terms []string) bool {
-	fields := strings.ToLower(strings.Join([]string{p.FirstName, p.LastName,
-		p.FirstName + " " + p.LastName, p.Email, p.Title}, "\x00"))
-	whole := strings.Join(terms, " ")
-	if strings.Contains(fields, whole) {
-		return true
-	}
-	for _, t := range terms {
-		if !strings.Contains(fields, t) {
-			return false
+// selectPeople returns the people of sc that pass filter and, when q has
+// words, match q, best match first.
+func selectPeople(sc *peopleScan, q query, filter *klipy.PeopleFilter) []*klipy.Person {
+	idx := sc.people
+	if filter != nil {
+		idx = nil
+		for _, x := range sc.people {
+			if passes(x.p, filter) {
+				idx = append(idx, x)
+			}
 		}
 	}
-	return len(terms) > 0
+	if len(q.words) > 0 {
+		return rankPeople(idx, q)
+	}
+	out := make([]*klipy.Person, len(idx))
+	for i, x := range idx {
+		out[i] = x.p
+	}
+	return out
+}
+
+// passes applies a search_people filter the way the API does: email
+// case-insensitively, company id exactly.
+func passes(p *klipy.Person, f *klipy.PeopleFilter) bool {
+	return (f.Email == "" || strings.EqualFold(strings.TrimSpace(p.Email), strings.TrimSpace(f.Email))) &&
+		(f.CompanyID == "" || p.CompanyID == f.CompanyID)
+}
+
+// fromRecords says whether a search is answered from the key's records: a
+// free-text query always is; a filter is while a complete scan is cached
+// (or when its first page was).
+func (s *srv) fromRecords(c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor) bool {
+	switch {
+	case cur.Upstream != "":
+		return false
+	case len(q.words) > 0 || cur.Offset > 0:
+		return true
+	case filter == nil:
+		return false
+	}
+	sc, _ := s.records.scan(c)
+	return sc != nil && sc.complete
+}
+
+// peopleFromRecords answers a search from the key's (cached) records.
+func (s *srv) peopleFromRecords(ctx context.Context, c *klipy.Client, q query, filter *klipy.PeopleFilter, cur cursor, limit int) (schema.SearchPeopleResult, error) {
+	sc, err := s.peopleRecords(ctx, c)
+	if err == nil && filter != nil && !sc.complete {
+		// The scan stopped at --search-scan, and the filter's people may lie
+		// beyond it: let the API filter, and scan that.
+		sc, err = scanPeople(ctx, c, filter, s.cfg.SearchScan)
+	}
+	if err != nil {
+		return schema.SearchPeopleResult{}, err
+	}
+	matches := selectPeople(sc, q, filter)
+	start := min(cur.Offset, len(matches))
+	end := min(start+limit, len(matches))
+	scanned, complete := len(sc.people), sc.complete
+	res := schema.SearchPeopleResult{People: personRows(matches[start:end]), Scanned: &scanned, ScanComplete: &complete}
+	res.FilteredOut, res.Incomplete, res.Note = sc.check.report(0, "")
+	if end < len(matches) {
+		res.NextCursor = cursor{Search: cur.Search, Offset: end}.encode()
+	}
+	return res, nil
 }

@@ -11,11 +11,13 @@ import (
 )
 
 // deps is what a handler may use besides its arguments: the server, the
-// caller's client and the raw request (for multi round-trip calls).
+// caller's client, the raw request (for multi round-trip calls) and the
+// tool's own name (set by the constructor, so no handler spells it).
 type deps struct {
-	s   *srv
-	c   *klipy.Client
-	req mcp.CallToolRequest
+	s    *srv
+	c    *klipy.Client
+	req  mcp.CallToolRequest
+	tool string
 }
 
 // handlerFunc is the shape of every tool handler: typed arguments in, a
@@ -38,6 +40,7 @@ func tool[In, Out any](name, title, toolset string, kind Kind, scope klipy.Scope
 		if err := decodeArgs(name, dp.req.Params.Arguments, &a); err != nil {
 			return toolError(err, errCtx{})
 		}
+		dp.tool = name
 		res, err := run(ctx, dp, a)
 		if err != nil {
 			return failure(err, scope)

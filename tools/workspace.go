@@ -2,8 +2,10 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"slices"
 
+	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
@@ -16,19 +18,49 @@ func workspaceDefs() []def {
 
 func getWorkspace(ctx context.Context, d deps, _ schema.GetWorkspaceArgs) (schema.WorkspaceResult, error) {
 	ws, _, err := d.c.Authenticate(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, klipy.ErrScopesUnknown):
+		ws = &klipy.Workspace{}
+	case err != nil:
 		return schema.WorkspaceResult{}, err
 	}
 	res := schema.WorkspaceResult{Name: sanitizeText(ws.Name), OrganizationID: ws.OrganizationID,
-		Scopes: []string{}, ScopesKnown: ws.ScopesKnown, Tools: []string{}}
+		Scopes: []string{}, ScopesKnown: ws.ScopesKnown, Tools: usableTools(d.s, d.c)}
 	for _, sc := range ws.Scopes {
 		res.Scopes = append(res.Scopes, string(sc))
 	}
-	for _, e := range d.s.byName {
-		if e.scope == "" || d.c.Allows(e.scope) {
-			res.Tools = append(res.Tools, e.name)
+	if err != nil {
+		res.Unknown = closedAuthenticate(d.c, &res)
+	}
+	return res, nil
+}
+
+// usableTools lists the tools c may use here, sorted.
+func usableTools(s *srv, c *klipy.Client) []string {
+	out := []string{}
+	for _, e := range s.byName {
+		if e.scope == "" || c.Allows(e.scope) {
+			out = append(out, e.name)
 		}
 	}
-	slices.Sort(res.Tools)
-	return res, nil
+	slices.Sort(out)
+	return out
+}
+
+// closedAuthenticate fills what can still be said for a key to which
+// /authenticate is closed (declared scopes), and says what is missing and why.
+func closedAuthenticate(c *klipy.Client, res *schema.WorkspaceResult) *schema.WorkspaceUnknown {
+	u := &schema.WorkspaceUnknown{Fields: []string{"name", "organization_id"},
+		Reason: "Klipy's /authenticate refused this key (it probably needs the ALL scope), although the key works for other operations, so the workspace name and organization cannot be learnt."}
+	if scopes, known := c.Scopes(); known {
+		res.ScopesKnown = true
+		for _, sc := range scopes {
+			res.Scopes = append(res.Scopes, string(sc))
+		}
+		u.Reason += " The scopes shown are the ones declared with --scopes (KLIPY_SCOPES)."
+		return u
+	}
+	u.Fields = append(u.Fields, "scopes")
+	u.Reason += " Its scopes are unknown too, so every tool is offered and a tool the key may not use answers with the scope it lacks; declare the key's scopes with --scopes (KLIPY_SCOPES) to list only the tools it may use."
+	return u
 }

@@ -40,6 +40,14 @@ type config struct {
 	Public         bool
 	AllowedOrigins []string
 	RedisURL       string
+	DiscoveryRate  int
+	// MaxSessionsPerKey and MaxSessions cap session-based sessions.
+	MaxSessionsPerKey int
+	MaxSessions       int
+	MetricsToken      string
+	OAuth             bool
+	PublicURL         string
+	OAuthSecret       string
 
 	JSON   bool
 	Readme string
@@ -74,9 +82,15 @@ func loadConfig(fv flagValues) (*config, error) {
 		Public:         p.bool("public"),
 		AllowedOrigins: splitList(v["allowed-origins"]),
 		RedisURL:       v["redis-url"],
+		DiscoveryRate:  p.positive("discovery-rate"),
+		MetricsToken:   strings.TrimSpace(v["metrics-token"]),
+		OAuth:          p.bool("oauth"),
+		PublicURL:      strings.TrimSpace(v["public-url"]),
+		OAuthSecret:    v["oauth-secret"],
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
+	c.MaxSessionsPerKey, c.MaxSessions = p.positive("max-sessions-per-key"), p.positive("max-sessions")
 	c.Scopes = p.scopes("scopes")
 	if p.err != nil {
 		return nil, p.err

@@ -40,11 +40,6 @@ type drift struct {
 	MissingOptional []string // documented optional fields that are absent
 }
 
-// empty reports whether the response matched the contract exactly.
-func (d drift) empty() bool {
-	return len(d.Unknown)+len(d.MissingRequired)+len(d.MissingOptional) == 0
-}
-
 // compareResponse compares a raw response body with the contract: the
 // envelope, its meta and page_info, and the record(s) in data.
 func compareResponse(body []byte, record shape, list bool) (drift, error) {
@@ -121,4 +116,23 @@ func join(prefix, k string) string {
 func uniq(s []string) []string {
 	slices.Sort(s)
 	return slices.Compact(s)
+}
+
+// addFields compares the union of the fields of a list's records, found
+// under prefix (e.g. "data.edges[]"), with s.
+func (d *drift) addFields(prefix string, s shape, fields []string) {
+	for _, f := range fields {
+		if !slices.Contains(s.Fields, f) {
+			d.Unknown = append(d.Unknown, join(prefix, f))
+		}
+	}
+	for _, f := range s.Fields {
+		switch {
+		case slices.Contains(fields, f):
+		case slices.Contains(s.Required, f):
+			d.MissingRequired = append(d.MissingRequired, join(prefix, f))
+		default:
+			d.MissingOptional = append(d.MissingOptional, join(prefix, f))
+		}
+	}
 }

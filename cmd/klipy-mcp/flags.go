@@ -25,7 +25,7 @@ const (
 	grpLog      = "log"      // every command that runs something
 	grpHTTP     = "http"     // http only
 	grpListen   = "listen"   // http and sandbox
-	grpOutput   = "output"   // call and tools
+	grpOutput   = "output"   // call, tools and doctor
 	grpTools    = "tools"    // tools only
 	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
 )
@@ -64,7 +64,14 @@ var flagTable = []flagSpec{
 	{Name: "public", Env: "KLIPY_PUBLIC", Default: "false", Bool: true, Group: grpListen, Usage: "allow a non-loopback address; hosted mode: callers must send their own key"},
 	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
 	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
-	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload)"},
+	{Name: "discovery-rate", Env: "KLIPY_DISCOVERY_RATE", Default: "60", Group: grpHTTP, Usage: "checks of keys not yet known (GET /authenticate) per minute, for the whole process"},
+	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used one is closed"},
+	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used one is closed"},
+	{Name: "metrics-token", Env: "KLIPY_METRICS_TOKEN", Group: grpHTTP, Usage: "bearer token /metrics requires (Authorization: Bearer <token>); never logged"},
+	{Name: "oauth", Env: "KLIPY_OAUTH", Default: "false", Bool: true, Group: grpHTTP, Usage: "act as the OAuth 2.1 authorization server for hosted connectors (Claude.ai, ChatGPT)"},
+	{Name: "public-url", Env: "KLIPY_PUBLIC_URL", Group: grpHTTP, Usage: "the server's external origin (issuer and resource), e.g. https://mcp.example.com (default: from --addr)"},
+	{Name: "oauth-secret", Env: "KLIPY_OAUTH_SECRET", Group: grpHTTP, Usage: "32-byte key (base64) that encrypts stored Klipy keys; required with --oauth, the same on every replica; never logged"},
+	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
 
@@ -74,7 +81,7 @@ var commandGroups = map[string][]string{
 	"http":    {grpUpstream, grpServe, grpLog, grpListen, grpHTTP},
 	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
 	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
-	"doctor":  {grpUpstream, grpLog},
+	"doctor":  {grpUpstream, grpLog, grpOutput},
 	"sandbox": {grpLog, grpListen},
 	"version": {},
 }
@@ -221,7 +228,7 @@ var commandHelp = map[string]string{
 	"http":    "Serve MCP over streamable HTTP at /mcp, plus /healthz, /readyz and /metrics.",
 	"call":    "Run one tool exactly as an MCP client would and print its result. Exit 1 when the result is an error.",
 	"tools":   "Print the tool catalogue for the current configuration (markdown table, or --json for the tools/list payload).",
-	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom and contract drift. Never writes.",
+	"doctor":  "Check a key end to end: reachability, key validity, workspace, scopes, rate-limit headroom, and for every read operation the answer's shape, cursor, filters and contract drift (--json for a bug report). Never writes.",
 	"sandbox": "Serve the fake Klipy REST API, seeded with the demo workspace, for people building integrations.",
 	"version": "Print the version, commit and Go version.",
 }

@@ -31,9 +31,11 @@ var (
 	commit  = ""
 )
 
-// env is what a command runs with: its output stream (the real stdout),
-// the error stream, the environment and the configuration.
+// env is what a command runs with: its input and output streams (the real
+// stdin and stdout), the error stream, the environment and the
+// configuration.
 type env struct {
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	cfg    *config
@@ -49,13 +51,13 @@ func main() {
 	log.SetOutput(os.Stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], realStdout, os.Stderr, osGetenv)
+	code := run(ctx, os.Args[1:], os.Stdin, realStdout, os.Stderr, osGetenv)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one command line and returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		printUsage(stderr, "")
 		return 2
@@ -73,12 +75,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "klipy-mcp: unknown command %q: use one of stdio, http, call, tools, doctor, sandbox, version\n", cmd)
 		return 2
 	}
-	err := runCommand(ctx, cmd, runner, rest, stdout, stderr, getenv)
+	err := runCommand(ctx, cmd, runner, rest, stdin, stdout, stderr, getenv)
 	return exitCode(stderr, cmd, err)
 }
 
 // runCommand parses the flags for cmd and runs it.
-func runCommand(ctx context.Context, cmd string, runner commandFunc, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runCommand(ctx context.Context, cmd string, runner commandFunc, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	vals, pos, err := parseFlags(cmd, args, getenv)
 	if err != nil {
 		return err
@@ -87,7 +89,7 @@ func runCommand(ctx context.Context, cmd string, runner commandFunc, args []stri
 	if err != nil {
 		return err
 	}
-	return runner(ctx, &env{stdout: stdout, stderr: stderr, cfg: cfg, args: pos})
+	return runner(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, cfg: cfg, args: pos})
 }
 
 // exitCode prints err (one line) and maps it to the exit code.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +19,7 @@ func runCLI(t *testing.T, environ map[string]string, args ...string) (int, strin
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return environ[k] }
-	code := run(t.Context(), args, &stdout, &stderr, getenv)
+	code := run(t.Context(), args, strings.NewReader(""), &stdout, &stderr, getenv)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -187,8 +190,77 @@ func TestSignalContextStopsRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0"}, &out, &errb, func(string) string { return "" })
+	code := run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
 	if code != 0 {
 		t.Errorf("sandbox with a cancelled context: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestHostingCapsAndMetricsToken: the session caps and the metrics token
+// reach the host from flags and environment, with their defaults.
+func TestHostingCapsAndMetricsToken(t *testing.T) {
+	for _, tc := range []struct {
+		args          []string
+		env           map[string]string
+		perKey, total int
+		token         string
+	}{
+		{nil, nil, 100, 5000, ""},
+		{nil, map[string]string{"KLIPY_MAX_SESSIONS_PER_KEY": "7", "KLIPY_MAX_SESSIONS": "70", "KLIPY_METRICS_TOKEN": "tok"}, 7, 70, "tok"},
+		{[]string{"--max-sessions-per-key=3", "--max-sessions", "30", "--metrics-token=t2"}, map[string]string{"KLIPY_MAX_SESSIONS": "70"}, 3, 30, "t2"},
+	} {
+		vals, _, err := parseFlags("http", tc.args, func(k string) string { return tc.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := hostingConfig(cfg, true, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hc.MaxSessionsPerKey != tc.perKey || hc.MaxSessions != tc.total || hc.MetricsToken != tc.token {
+			t.Errorf("%v %v: caps %d/%d, token %q; want %d/%d, %q", tc.args, tc.env, hc.MaxSessionsPerKey, hc.MaxSessions, hc.MetricsToken, tc.perKey, tc.total, tc.token)
+		}
+	}
+	vals, _, _ := parseFlags("http", []string{"--max-sessions=0"}, func(string) string { return "" })
+	if _, err := loadConfig(vals); err == nil {
+		t.Error("--max-sessions=0 was accepted")
+	}
+}
+
+// TestStdioReadsInjectedStdin runs the stdio command in-process on a given
+// input: it answers each request on stdout and ends when the input ends.
+func TestStdioReadsInjectedStdin(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		code := run(t.Context(), []string{"stdio", "--sandbox"}, inR, outW, &stderr, func(string) string { return "" })
+		outW.Close()
+		done <- code
+	}()
+	go io.WriteString(inW, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_workspace","arguments":{}}}
+`)
+	// Requests are answered concurrently, so in either order.
+	sc := bufio.NewScanner(outR)
+	sc.Buffer(nil, 1<<20)
+	var out []string
+	for len(out) < 2 && sc.Scan() {
+		out = append(out, sc.Text())
+	}
+	inW.Close()
+	go io.Copy(io.Discard, outR)
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+	all := strings.Join(out, "\n")
+	if len(out) != 2 || !strings.Contains(all, `"serverInfo"`) || !strings.Contains(all, `"scopes_known":true`) {
+		t.Errorf("want the initialize and get_workspace answers, got:\n%s", all)
 	}
 }

@@ -7,23 +7,45 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/hosting/redislimit"
 	"github.com/klipy-ai/klipy-mcp/klipy"
+	"github.com/redis/go-redis/v9"
 )
 
 // redisTimeout bounds the start-up check that Redis answers.
 const redisTimeout = 5 * time.Second
 
 // redisLimiter returns the limiter that shares rate-limit budgets across
-// replicas through the Redis at url, and a function that closes its client.
-// While Redis is unreachable each replica falls back to limiting itself.
-func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, func(), error) {
-	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+// replicas through the Redis at url, its Redis client (also the store of
+// OAuth grants), and a function that stops its heartbeat and closes the
+// client. While Redis is unreachable each replica
+// paces itself with its share of the budget (the replica count last seen in
+// Redis).
+func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, redis.UniversalClient, func(), error) {
+	// go-redis logs every failed dial; during an outage the limiter's own
+	// warning (one per 30 s) says what matters.
+	redis.SetLogger(quietRedis{})
+	octx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	lim, rdb, err := redislimit.Open(ctx, url, redislimit.Options{
+	lim, rdb, err := redislimit.Open(octx, url, redislimit.Options{
 		Fallback: klipy.NewLocalLimiter(),
 		Logger:   logger,
 	})
 	if err != nil {
-		return nil, nil, usageError("--redis-url: %v", err)
+		return nil, nil, nil, usageError("--redis-url: %v", err)
 	}
-	return lim, func() { rdb.Close() }, nil
+	hctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lim.Run(hctx)
+	}()
+	return lim, rdb, func() {
+		stop()
+		<-done
+		rdb.Close()
+	}, nil
 }
+
+// quietRedis drops go-redis's internal log lines.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}

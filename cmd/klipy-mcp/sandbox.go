@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
@@ -37,10 +39,20 @@ func runSandbox(ctx context.Context, e *env) error {
 	mux := http.NewServeMux()
 	mux.Handle(sandboxBasePath+"/", klipytest.NewSandbox())
 	base := "http://" + ln.Addr().String() + sandboxBasePath
-	fmt.Fprintf(e.stderr, "klipy-mcp sandbox: fake Klipy API at %s\n  key: %s\n  try: klipy-mcp stdio --base-url %s --api-key %s\n",
-		base, klipytest.SandboxKey, base, klipytest.SandboxKey)
+	printSandboxKeys(e.stderr, base)
 	logger.Info("serving the fake Klipy API", "base_url", base)
 	return serveUntilDone(ctx, ln, mux, logger)
+}
+
+// printSandboxKeys tells the integrator where the fake is and which keys it
+// accepts: the full key and narrower ones, to see tools filtered by scope.
+func printSandboxKeys(w io.Writer, base string) {
+	fmt.Fprintf(w, "klipy-mcp sandbox: fake Klipy API at %s\n  keys:\n", base)
+	for _, k := range klipytest.SandboxKeys {
+		fmt.Fprintf(w, "    %-32s %s\n", k.Token, strings.Join(k.Scopes, " "))
+	}
+	fmt.Fprintf(w, "  try: klipy-mcp stdio --base-url %s --api-key %s\n", base, klipytest.SandboxKey)
+	fmt.Fprintf(w, "       klipy-mcp call get_workspace --base-url %s --api-key %s   (the tools a narrower key may use)\n", base, klipytest.SandboxPeopleReadKey)
 }
 
 // serveUntilDone serves h (the fake REST API) on ln until ctx is done, then stops accepting,

@@ -3,18 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"log"
 	"log/slog"
-	"os"
 
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
 )
-
-// stdin is where the stdio transport reads; a variable so tests can run the
-// command in-process.
-var stdin io.Reader = os.Stdin
 
 // runStdio serves MCP over stdin/stdout until EOF or a signal.
 func runStdio(ctx context.Context, e *env) error {
@@ -30,7 +24,7 @@ func runStdio(ctx context.Context, e *env) error {
 	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey))
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
-	err = s.Listen(ctx, stdin, e.stdout)
+	err = s.Listen(ctx, e.stdin, e.stdout)
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
 		return nil

@@ -73,19 +73,23 @@ func discoverInBackground(ctx context.Context, client *klipy.Client, logger *slo
 
 // discoverScopes asks the API about the key once, so that the tools a stdio
 // or call server lists follow the key's scopes. A failure is logged, not
-// fatal: the server still starts, and every tool result then says what is
-// wrong (for example, an invalid key).
+// fatal: the server still starts, and a tool that needs a scope checks the
+// key again (at most once every few seconds) before it runs.
 func discoverScopes(ctx context.Context, client *klipy.Client, logger *slog.Logger) {
 	ctx, cancel := context.WithTimeout(ctx, discoverTimeout)
 	defer cancel()
-	ws, _, err := client.Authenticate(ctx)
+	err := client.Discover(ctx)
 	switch {
 	case errors.Is(err, klipy.ErrUnauthorized):
 		logger.Error("the Klipy API rejected the key as invalid or expired; tool calls will fail until it is replaced")
 	case err != nil:
-		logger.Warn("could not check the key; tools are listed without scope filtering", "err", err)
+		logger.Warn("could not check the key; every tool is listed, and a tool checks the key again before it runs", "err", err)
+	case client.ScopesUnknownReason() != nil:
+		scopes, known := client.Scopes()
+		logger.Info("the Klipy API does not let this key call /authenticate (it probably needs the ALL scope); the workspace name and organization are unknown, and tools follow the declared scopes, if any",
+			"scopes", scopes, "scopes_declared", known)
 	default:
 		scopes, known := client.Scopes()
-		logger.Debug("connected to Klipy", "workspace", ws.Name, "scopes", scopes, "scopes_known", known)
+		logger.Debug("connected to Klipy", "scopes", scopes, "scopes_known", known)
 	}
 }

@@ -3,6 +3,12 @@
 // budgets (SPEC §7). It uses the GCRA algorithm of
 // github.com/go-redis/redis_rate/v10, which keeps one timestamp per bucket in
 // Redis and decides atomically in a Lua script.
+//
+// While Redis is unreachable each replica paces itself with its share of
+// every budget, so that the replicas together still stay within it. The
+// number of replicas is the one last seen in Redis: each replica's Run keeps
+// a heartbeat there (a member of a sorted set, scored by time, that others
+// drop once it is older than ReplicaTTL).
 package redislimit
 
 import (
@@ -12,6 +18,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -33,21 +42,53 @@ type Options struct {
 	// MaxSleep bounds one pause between attempts; default DefaultMaxSleep.
 	MaxSleep time.Duration
 	// Fallback, when set, paces requests while Redis is unreachable, so an
-	// outage degrades to per-replica limits instead of failing every call.
-	// Without it Wait returns the Redis error.
+	// outage degrades to per-replica limits instead of failing every call:
+	// each replica asks it for its share of the budget (see Share). Without
+	// it Wait returns the Redis error.
 	Fallback klipy.Limiter
-	// Logger receives a warning when Redis fails; default slog.Default().
+	// Logger receives a warning when Redis fails (at most one per
+	// WarnEvery) and a note when it is back; by default logs are discarded.
 	Logger *slog.Logger
+	// WarnEvery spaces the warnings of an outage; default DefaultWarnEvery.
+	WarnEvery time.Duration
+	// HeartbeatInterval is how often Run reports this replica alive;
+	// default DefaultHeartbeatInterval.
+	HeartbeatInterval time.Duration
+	// ReplicaTTL is how long a replica counts after its last heartbeat;
+	// default three heartbeat intervals.
+	ReplicaTTL time.Duration
+	// ProbeEvery is how often, during an outage, one call asks Redis whether
+	// it is back; the calls in between go straight to the fallback instead
+	// of each waiting for a connection to fail. Default DefaultProbeEvery.
+	ProbeEvery time.Duration
 }
+
+// Defaults of Options.
+const (
+	DefaultWarnEvery         = 30 * time.Second
+	DefaultHeartbeatInterval = 5 * time.Second
+	DefaultProbeEvery        = time.Second
+)
 
 // Limiter is a klipy.Limiter whose buckets live in Redis. It is safe for
 // concurrent use; share one per process.
 type Limiter struct {
-	rl   *redis_rate.Limiter
-	opts Options
+	rdb    redis.UniversalClient
+	rl     *redis_rate.Limiter
+	opts   Options
+	id     string              // this replica's member in the heartbeat set
+	pauses *klipy.LocalLimiter // the pauses the server asked for (klipy.Pauser)
+
+	replicas atomic.Int64 // replicas last seen in Redis, at least 1
+	lastWarn atomic.Int64 // unix nanoseconds of the last outage warning
+	down     atomic.Bool  // the last Redis call failed
+	probeAt  atomic.Int64 // during an outage, unix nanoseconds before which Redis is not asked
 }
 
-var _ klipy.Limiter = (*Limiter)(nil)
+var (
+	_ klipy.Limiter = (*Limiter)(nil)
+	_ klipy.Pauser  = (*Limiter)(nil)
+)
 
 // New returns a Limiter on the Redis client rdb.
 func New(rdb redis.UniversalClient, opts Options) *Limiter {
@@ -58,9 +99,24 @@ func New(rdb redis.UniversalClient, opts Options) *Limiter {
 		opts.MaxSleep = DefaultMaxSleep
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Limiter{rl: redis_rate.NewLimiter(rdb), opts: opts}
+	if opts.WarnEvery <= 0 {
+		opts.WarnEvery = DefaultWarnEvery
+	}
+	if opts.HeartbeatInterval <= 0 {
+		opts.HeartbeatInterval = DefaultHeartbeatInterval
+	}
+	if opts.ProbeEvery <= 0 {
+		opts.ProbeEvery = DefaultProbeEvery
+	}
+	if opts.ReplicaTTL <= 0 {
+		opts.ReplicaTTL = 3 * opts.HeartbeatInterval
+	}
+	l := &Limiter{rdb: rdb, rl: redis_rate.NewLimiter(rdb), opts: opts, pauses: klipy.NewLocalLimiter(),
+		id: strconv.FormatUint(rand.Uint64(), 36)}
+	l.replicas.Store(1)
+	return l
 }
 
 // Open parses a redis:// or rediss:// URL, checks that the server answers
@@ -70,20 +126,38 @@ func Open(ctx context.Context, url string, opts Options) (*Limiter, *redis.Clien
 	if err != nil {
 		return nil, nil, fmt.Errorf("redislimit: invalid Redis URL: %w", err)
 	}
+	if ropts.DialerRetries == 0 {
+		// A limiter must not hold a call while Redis is down: fail over
+		// to the fallback after one retry instead of go-redis's five.
+		ropts.DialerRetries = 1
+	}
 	rdb := redis.NewClient(ropts)
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
 		return nil, nil, fmt.Errorf("redislimit: Redis at %s does not answer: %w", ropts.Addr, err)
 	}
-	return New(rdb, opts), rdb, nil
+	l := New(rdb, opts)
+	if err := l.Beat(ctx); err != nil {
+		_ = rdb.Close()
+		return nil, nil, fmt.Errorf("redislimit: Redis at %s: %w", ropts.Addr, err)
+	}
+	return l, rdb, nil
 }
 
-// Limit returns the GCRA limit used for perMinute requests per minute. The
-// burst is small (a twentieth of the rate, between 1 and 10), so a flood of
-// parallel calls is spread over the window instead of reaching Klipy at once.
+// Limit returns the GCRA limit used for perMinute requests per minute, with
+// klipy's small burst, so a flood of parallel calls is spread over the window
+// instead of reaching Klipy at once.
 func Limit(perMinute int) redis_rate.Limit {
-	burst := min(max(perMinute/20, 1), 10)
-	return redis_rate.Limit{Rate: perMinute, Period: time.Minute, Burst: burst}
+	return redis_rate.Limit{Rate: perMinute, Period: time.Minute, Burst: klipy.Burst(perMinute)}
+}
+
+// Share is the budget one of replicas paces itself with while Redis is
+// unreachable: its part of perMinute less the burst it may spend at once, so
+// that the replicas together stay within perMinute in any minute. It is at
+// least 1.
+func Share(perMinute, replicas int) int {
+	part := perMinute / max(replicas, 1)
+	return max(part-klipy.Burst(part), 1)
 }
 
 // Wait blocks until one request in bucket key may be sent at perMinute
@@ -93,6 +167,9 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 	if perMinute <= 0 {
 		return ctx.Err()
 	}
+	if l.opts.Fallback != nil && time.Now().UnixNano() < l.probeAt.Load() {
+		return l.fallback(ctx, key, perMinute, nil)
+	}
 	rkey := l.bucket(key)
 	limit := Limit(perMinute)
 	for {
@@ -100,6 +177,7 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 		if err != nil {
 			return l.fail(ctx, key, perMinute, err)
 		}
+		l.up()
 		if res.Allowed > 0 {
 			return nil
 		}
@@ -154,9 +232,120 @@ func (l *Limiter) fail(ctx context.Context, key string, perMinute int, err error
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	l.markDown()
 	if l.opts.Fallback == nil {
 		return fmt.Errorf("redislimit: %w", err)
 	}
-	l.opts.Logger.Warn("redis rate limiter unavailable; pacing locally", "err", err)
-	return l.opts.Fallback.Wait(ctx, key, perMinute)
+	return l.fallback(ctx, key, perMinute, err)
 }
+
+// fallback paces a request locally with this replica's share of perMinute,
+// warning at most once per WarnEvery.
+func (l *Limiter) fallback(ctx context.Context, key string, perMinute int, err error) error {
+	n := int(l.replicas.Load())
+	share := Share(perMinute, n)
+	if last, now := l.lastWarn.Load(), time.Now().UnixNano(); err != nil && now-last >= int64(l.opts.WarnEvery) && l.lastWarn.CompareAndSwap(last, now) {
+		l.opts.Logger.Warn("redis rate limiter unavailable; each replica paces itself with its share of the budget",
+			"err", err, "replicas", n, "per_minute", perMinute, "share", share)
+	}
+	return l.opts.Fallback.Wait(ctx, key, share)
+}
+
+// markDown notes a failed Redis call: Redis is not asked again for
+// ProbeEvery.
+func (l *Limiter) markDown() {
+	l.down.Store(true)
+	l.probeAt.Store(time.Now().Add(l.opts.ProbeEvery).UnixNano())
+}
+
+// up notes a Redis call that worked, and says so once after an outage.
+func (l *Limiter) up() {
+	if l.down.Load() && l.down.CompareAndSwap(true, false) {
+		l.probeAt.Store(0)
+		l.opts.Logger.Info("redis rate limiter reachable again; budgets are shared across replicas")
+	}
+}
+
+// Replicas returns the number of replicas last seen in Redis (at least 1).
+func (l *Limiter) Replicas() int { return int(l.replicas.Load()) }
+
+// heartbeatKey is the sorted set of live replicas.
+func (l *Limiter) heartbeatKey() string { return l.opts.Prefix + "replicas" }
+
+// Beat reports this replica alive in Redis, drops replicas silent for
+// ReplicaTTL, and records how many are left.
+func (l *Limiter) Beat(ctx context.Context) error {
+	now := time.Now()
+	key := l.heartbeatKey()
+	var card *redis.IntCmd
+	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZAdd(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: l.id})
+		p.ZRemRangeByScore(ctx, key, "-inf", "("+strconv.FormatInt(now.Add(-l.opts.ReplicaTTL).UnixMilli(), 10))
+		card = p.ZCard(ctx, key)
+		p.PExpire(ctx, key, 2*l.opts.ReplicaTTL)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	l.replicas.Store(max(card.Val(), 1))
+	return nil
+}
+
+// Run keeps this replica's heartbeat until ctx is done, then withdraws it
+// so that the others count one replica less at once.
+func (l *Limiter) Run(ctx context.Context) {
+	t := time.NewTicker(l.opts.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		_ = l.Beat(ctx) // an outage keeps the count last seen
+		select {
+		case <-ctx.Done():
+			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = l.rdb.ZRem(cctx, l.heartbeatKey(), l.id).Err()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// pauseTimeout bounds the Redis calls of Pause and Paused, which have no
+// context of their own.
+const pauseTimeout = 500 * time.Millisecond
+
+// Pause records a pause the server asked for, in this process and in Redis,
+// so that the other replicas honour it too: a window one replica found spent
+// is spent for all of them.
+func (l *Limiter) Pause(bucket string, until time.Time) {
+	l.pauses.Pause(bucket, until)
+	if l.outage() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pauseTimeout)
+	defer cancel()
+	_ = l.rdb.Set(ctx, l.pauseKey(bucket), until.UnixMilli(), time.Until(until)+time.Second).Err()
+}
+
+// Paused returns how long bucket must still pause, as this process or any
+// replica learnt it. During an outage only this process's pauses count.
+func (l *Limiter) Paused(bucket string) time.Duration {
+	if d := l.pauses.Paused(bucket); d > 0 || l.outage() {
+		return d
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pauseTimeout)
+	defer cancel()
+	ms, err := l.rdb.Get(ctx, l.pauseKey(bucket)).Int64()
+	if err != nil {
+		return 0 // none (redis.Nil), or Redis is down, which Wait reports
+	}
+	until := time.UnixMilli(ms)
+	l.pauses.Pause(bucket, until)
+	return max(time.Until(until), 0)
+}
+
+// outage reports that Redis failed lately and is not to be asked yet.
+func (l *Limiter) outage() bool { return time.Now().UnixNano() < l.probeAt.Load() }
+
+// pauseKey names the Redis key of a bucket's pause.
+func (l *Limiter) pauseKey(bucket string) string { return l.bucket(bucket) + ":pause" }

@@ -44,6 +44,7 @@ type faults struct {
 	queue      []fault
 	denyWrites bool
 	drift      bool
+	variants   map[Variant]bool // see Play
 }
 
 // SetLatency delays every response by d (0 turns it off). The delay ends
@@ -84,11 +85,12 @@ func (s *Server) OversizeNext(n, size int) {
 }
 
 // ClearFaults drops every queued one-shot fault and turns latency,
-// DenyWrites and drift off.
+// DenyWrites, drift and every played Variant off.
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.queue, s.faults.latency, s.faults.denyWrites, s.faults.drift = nil, 0, false, false
+	s.faults.variants = nil
 }
 
 // DenyWrites, while on, makes every request that may write (anything but

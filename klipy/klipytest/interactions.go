@@ -211,7 +211,7 @@ func (s *Server) handleGetInteraction(c *call) {
 // handleQueryInteractions serves POST /interactions/query: newest first by
 // interactionDate, filtered by a linked company or contact.
 func (s *Server) handleQueryInteractions(c *call) {
-	q, ok := c.parseQuery("int", "companyId", "contactId")
+	q, ok := c.parseQuery("int", c.filterKeys(VariantInteractionFilterIgnored, "companyId", "contactId")...)
 	if !ok {
 		return
 	}

@@ -90,8 +90,38 @@ func (s *Server) authenticate(c *call) bool {
 	return true
 }
 
+// AuthMode is what /authenticate asks of a key. Klipy's documentation
+// lists /authenticate under the ALL scope; the contract of record assumes
+// any valid key may call it. The modes other than AuthOpen play that guess
+// being wrong.
+type AuthMode int32
+
+const (
+	// AuthOpen accepts every valid key (the contract of record).
+	AuthOpen AuthMode = iota
+	// AuthNeedsAll403 answers 403 insufficient_scope to a key without ALL.
+	AuthNeedsAll403
+	// AuthNeedsAll401 answers 401 to a key without ALL, with a message
+	// about the missing scope (the docs say "401 or 403").
+	AuthNeedsAll401
+)
+
+// SetAuthMode chooses what /authenticate asks of a key (AuthOpen by
+// default). Every other operation is unaffected.
+func (s *Server) SetAuthMode(m AuthMode) { s.authMode.Store(int32(m)) }
+
 // handleAuthenticate serves GET /authenticate.
 func (s *Server) handleAuthenticate(c *call) {
+	if !c.key.allows(ScopeAll) {
+		switch AuthMode(s.authMode.Load()) {
+		case AuthNeedsAll403:
+			c.fail(http.StatusForbidden, "insufficient_scope", "this API key lacks the ALL scope", map[string]any{"required_scope": ScopeAll})
+			return
+		case AuthNeedsAll401:
+			c.fail(http.StatusUnauthorized, "unauthorized", "this endpoint requires an API key with the ALL scope", nil)
+			return
+		}
+	}
 	s.mu.RLock()
 	name, ok := s.teamNames[c.key.Org]
 	s.mu.RUnlock()

@@ -135,6 +135,9 @@ func (s *Server) handleUpdatePerson(c *call) {
 // handleDeletePerson removes the person. Interactions keep their contact
 // ids (they are history), as the real API is assumed to.
 func (s *Server) handleDeletePerson(c *call) {
+	if c.personDeleteRefused() {
+		return
+	}
 	id := c.params["id"]
 	ws := c.ws()
 	ws.mu.Lock()
@@ -151,7 +154,7 @@ func (s *Server) handleDeletePerson(c *call) {
 // handleQueryPeople serves POST /people/query: people in creation order,
 // filtered by email (exact, ignoring case) and companyId.
 func (s *Server) handleQueryPeople(c *call) {
-	q, ok := c.parseQuery("per", "email", "companyId")
+	q, ok := c.parseQuery("per", c.filterKeys(VariantPeopleFilterIgnored, "email", "companyId")...)
 	if !ok {
 		return
 	}

@@ -76,12 +76,13 @@ func (c *call) ok(data any) {
 	c.writeEnvelope(map[string]any{"object": "success", "data": data}, http.StatusOK)
 }
 
-// list answers 200 with the list envelope: data plus top-level page_info.
+// list answers 200 with the list envelope: data plus top-level page_info
+// (or the shape a played Variant gives it).
 func (c *call) list(data []map[string]any, pi pageInfo) {
 	if data == nil {
 		data = []map[string]any{}
 	}
-	c.writeEnvelope(map[string]any{"object": "success", "data": data, "page_info": pi}, http.StatusOK)
+	c.writeEnvelope(c.listEnvelope(data, pi), http.StatusOK)
 }
 
 // fail answers status with the error envelope.

@@ -17,12 +17,31 @@ import (
 //go:embed demo/workspace.json
 var demoWorkspace []byte
 
+// SandboxKeys are the keys NewSandbox accepts, all on the demo workspace:
+// SandboxKey with every scope, then narrower ones, so that integrators see
+// tools filtered by scope.
+var SandboxKeys = []Key{
+	{Token: SandboxKey, Org: SandboxOrg, Scopes: []string{ScopeAll}},
+	{Token: SandboxReadOnlyKey, Org: SandboxOrg, Scopes: []string{"people:read", "companies:read", "interactions:read"}},
+	{Token: SandboxPeopleReadKey, Org: SandboxOrg, Scopes: []string{"people:read"}},
+}
+
+// The sandbox's narrower keys.
+const (
+	// SandboxReadOnlyKey may read people, companies and interactions.
+	SandboxReadOnlyKey = "klipy_api_sandbox_read_only"
+	// SandboxPeopleReadKey may only read people.
+	SandboxPeopleReadKey = "klipy_api_sandbox_people_read"
+)
+
 // NewSandbox returns a fake seeded with the demo workspace under org
-// SandboxOrg, accepting SandboxKey with every scope. Its request log keeps
-// the last 1000 requests, so a long-running sandbox does not grow.
+// SandboxOrg, accepting SandboxKeys. Its request log keeps the last 1000
+// requests, so a long-running sandbox does not grow.
 func NewSandbox() *Server {
 	s := New(Options{LogLimit: 1000})
-	s.AddKey(Key{Token: SandboxKey, Org: SandboxOrg, Scopes: []string{ScopeAll}})
+	for _, k := range SandboxKeys {
+		s.AddKey(k)
+	}
 	if err := s.SeedDemo(SandboxOrg); err != nil {
 		panic(err) // the embedded dataset is tested; this cannot happen
 	}

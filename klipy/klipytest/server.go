@@ -61,6 +61,8 @@ type Server struct {
 	seq    atomic.Uint64 // record sequence: ids and keyset order
 	reqSeq atomic.Uint64 // request ids
 	routes []route
+
+	authMode atomic.Int32 // an AuthMode: what /authenticate asks of a key
 }
 
 // New returns an empty fake: no keys, no records.

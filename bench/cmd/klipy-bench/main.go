@@ -61,7 +61,7 @@ type config struct {
 }
 
 // phases are the measures, in the order they run; -only picks some.
-var phases = []string{"startup", "results", "latency", "http", "sessions", "search", "budget", "replicas"}
+var phases = []string{"startup", "latency", "http", "sessions", "search", "budget", "replicas"}
 
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("klipy-bench", flag.ContinueOnError)

@@ -93,21 +93,7 @@ func TestStrictFailsOnMissedOrSkipped(t *testing.T) {
 	}
 }
 
-func TestReadBackVerdicts(t *testing.T) {
-	people := &readBack{name: "search_people", records: 20, tokens: 2000}
-	interactions := &readBack{name: "search_interactions", records: 20, tokens: 2201}
-	get := &readBack{name: "get_person", records: 10, tokens: 1234}
-	bare := &readBack{name: "get_person without interactions", tokens: 134}
-	rows := readBackRows(people, interactions, get, bare)
-	want := []bench.Status{bench.Pass, bench.Fail, bench.Pass} // 100, 110.05, 110 per record
-	for i, r := range rows {
-		if r.Status != want[i] {
-			t.Errorf("%s: %s, want %s (%v)", r.Measure, r.Status, want[i], *r.Klipy)
-		}
-	}
-	if got := readBackRows(people, interactions, &readBack{name: "get_person"}, bare)[2].Status; got != bench.Fail {
-		t.Errorf("get_person without interactions to measure: %s, want FAIL", got)
-	}
+func TestSearchCacheVerdict(t *testing.T) {
 	if searchCacheRow(3, 0).Status != bench.Pass || searchCacheRow(3, 1).Status != bench.Fail {
 		t.Error("search cache: 0 requests must pass and 1 must fail")
 	}

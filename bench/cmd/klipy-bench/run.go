@@ -142,8 +142,6 @@ func runPhase(ctx context.Context, phase string, cfg *config, k, f *target, up *
 			return nil, err
 		}
 		return budgetRows(b, cfg.budgetCallers, fmt.Sprintf("%d HTTP replicas sharing Redis", replicas)), nil
-	case "results":
-		return resultsPhase(ctx, cfg, k)
 	case "search":
 		return searchCache(ctx, k, up)
 	}
@@ -174,7 +172,12 @@ func startupPhase(ctx context.Context, cfg *config, k, f *target) ([]bench.Row, 
 	if err != nil {
 		return rows, fmt.Errorf("floor tools/list: %w", err)
 	}
-	return append(rows, catalogueRows(kc, fc)...), nil
+	rows = append(rows, catalogueRows(kc, fc)...)
+	lr, err := listRowsRows(ctx, tok, k)
+	if err != nil {
+		return rows, fmt.Errorf("list rows: %w", err)
+	}
+	return append(rows, lr...), nil
 }
 
 // moduleRoot returns the directory of the main module's go.mod.

@@ -37,6 +37,17 @@ type person struct {
 	remarks            string
 }
 
+// searchPeople exercise search: names with diacritics (search folds them)
+// and a name that begins like another's (an exact name ranks first). They
+// are drawn after the timeline, from their own random source, so the rest
+// of the workspace is the same with or without them.
+var searchPeople = []person{
+	{"José", "Núñez", "Solutions Architect", 15, "Met at a Berlin meetup; prefers Spanish on calls."},
+	{"Renée", "Dupré", "Head of Procurement", 10, ""},
+	{"Zoë", "Leadbetter", "Account Executive", 16, ""},
+	{"Lily", "Chenoweth", "Head of Growth", 12, ""},
+}
+
 var people = []person{
 	{"Jordan", "Patel", "Head of Data", 0, "Champion for the pilot. Prefers short emails; mornings CT work best."},
 	{"Maya", "Okafor", "CEO", 0, "Decision maker. Met at SaaStr."},

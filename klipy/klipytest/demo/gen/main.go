@@ -67,6 +67,10 @@ func build() workspace {
 		ws.People = append(ws.People, personRecord(p, i, 300-i*4, rng))
 	}
 	ws.Interactions = interactions(rng, ws.People)
+	extra := rand.New(rand.NewPCG(2026, 12))
+	for i, p := range searchPeople {
+		ws.People = append(ws.People, personRecord(p, len(people)+i, 80-i*4, extra))
+	}
 	return ws
 }
 
@@ -87,8 +91,11 @@ func companyRecord(c company, ageDays int, rng *rand.Rand) record {
 	return r
 }
 
+// unaccent spells the accented names of the demo in ASCII for emails.
+var unaccent = strings.NewReplacer("é", "e", "ú", "u", "ñ", "n", "ë", "e")
+
 func emailOf(p person) string {
-	local := strings.ToLower(p.first + "." + strings.ReplaceAll(p.last, "'", ""))
+	local := unaccent.Replace(strings.ToLower(p.first + "." + strings.ReplaceAll(p.last, "'", "")))
 	if p.company < 0 {
 		return local + "@mailbox.example"
 	}
@@ -100,7 +107,7 @@ func personRecord(p person, i, ageDays int, rng *rand.Rand) record {
 	r := record{
 		"id": id("per", email), "email": email, "firstName": p.first, "lastName": p.last, "title": p.title,
 		"phone": fmt.Sprintf("+1 555 01%02d %04d", i%100, rng.IntN(10000)), "companyId": nil,
-		"linkedin": "https://linkedin.example/in/" + strings.ToLower(p.first+"-"+strings.ReplaceAll(p.last, "'", "")),
+		"linkedin": "https://linkedin.example/in/" + unaccent.Replace(strings.ToLower(p.first+"-"+strings.ReplaceAll(p.last, "'", ""))),
 		"remarks":  nil, "ageDays": ageDays,
 	}
 	if p.company >= 0 {
