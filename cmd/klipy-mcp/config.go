@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
@@ -46,6 +47,10 @@ type config struct {
 	MaxSessions       int
 	MetricsToken      string
 
+	// Play names the API variants and /authenticate modes the sandbox
+	// command plays, as given.
+	Play []string
+
 	JSON   bool
 	Readme string
 }
@@ -81,6 +86,7 @@ func loadConfig(fv flagValues) (*config, error) {
 		RedisURL:       v["redis-url"],
 		DiscoveryRate:  p.positive("discovery-rate"),
 		MetricsToken:   strings.TrimSpace(v["metrics-token"]),
+		Play:           p.play("play"),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
@@ -239,6 +245,24 @@ func (p *valueParser) oneOf(name string, allowed ...string) string {
 		p.fail(name, "use one of "+strings.Join(allowed, ", "))
 	}
 	return s
+}
+
+// play checks a comma list of names the sandbox can play (playNames).
+func (p *valueParser) play(name string) []string {
+	names := splitList(p.v[name])
+	modes := 0
+	for _, n := range names {
+		if !slices.Contains(playNames(), n) {
+			p.fail(name, fmt.Sprintf("unknown variant %q; valid: %s", n, strings.Join(playNames(), ", ")))
+		}
+		if _, ok := authModes[n]; ok {
+			modes++
+		}
+	}
+	if modes > 1 {
+		p.fail(name, "play at most one authenticate-needs-all mode")
+	}
+	return names
 }
 
 func (p *valueParser) scopes(name string) []klipy.Scope {

@@ -28,6 +28,7 @@ const (
 	grpOutput   = "output"   // call, tools and doctor
 	grpTools    = "tools"    // tools only
 	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
+	grpSandbox  = "sandbox"  // sandbox only
 )
 
 // flagSpec describes one flag: its name, its environment variable (empty
@@ -68,6 +69,7 @@ var flagTable = []flagSpec{
 	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used one is closed"},
 	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used one is closed"},
 	{Name: "metrics-token", Env: "KLIPY_METRICS_TOKEN", Group: grpHTTP, Usage: "bearer token /metrics requires (Authorization: Bearer <token>); never logged"},
+	{Name: "play", Env: "KLIPY_SANDBOX_PLAY", Group: grpSandbox, Usage: "comma list of API variants the fake plays (e.g. relay-list,authenticate-needs-all-403); see docs/sandbox.md"},
 	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
@@ -79,7 +81,7 @@ var commandGroups = map[string][]string{
 	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
 	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
 	"doctor":  {grpUpstream, grpLog, grpOutput},
-	"sandbox": {grpLog, grpListen},
+	"sandbox": {grpLog, grpListen, grpSandbox},
 	"version": {},
 }
 
