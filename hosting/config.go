@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
@@ -118,6 +119,11 @@ type Config struct {
 	// Registry receives the host's metrics and is served on /metrics, with
 	// the Go runtime and process series; default a fresh registry.
 	Registry *Registry
+	// OAuth, when set, makes the host an OAuth 2.1 authorization server: it
+	// serves OAuth's endpoints, answers 401 with a pointer to its metadata,
+	// and maps a bearer credential that is not a Klipy key to the key of the
+	// access token it is. Klipy keys sent directly keep working.
+	OAuth *oauth.Server
 	// ServerOptions are appended to the MCP server's options (hooks,
 	// middleware, extra capabilities).
 	ServerOptions []server.ServerOption

@@ -53,7 +53,7 @@ func (h *Handler) newCallerClient() func(string) (*klipy.Client, error) {
 func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) bool {
 	if h.callers.isRejected(req.id) {
 		h.metrics.rejected("invalid_key")
-		writeUnauthorized(w, true)
+		h.unauthorized(w, "invalid_token", "the Klipy API rejected this key")
 		return false
 	}
 	c, err := h.callers.get(key)
@@ -81,15 +81,16 @@ func (h *Handler) resolveCaller(w http.ResponseWriter, r *http.Request, req *req
 	switch {
 	case err == nil:
 		if req.ownKey {
-			h.callers.promote(req.caller)
+			h.callersOf(req).promote(req.caller)
 		}
 	case !req.ownKey:
 		h.cfg.Logger.Debug("scope discovery failed for the server key; continuing without scopes", "err", err)
 	case errors.Is(err, klipy.ErrUnauthorized):
-		h.callers.reject(req.caller)
+		h.callersOf(req).reject(req.caller)
 		h.gate.rejected()
 		h.metrics.rejected("invalid_key")
-		writeUnauthorized(w, true)
+		h.keyRejected(r, req)
+		h.unauthorized(w, "invalid_token", "the Klipy API rejected this key")
 		return false
 	case errors.Is(err, klipy.ErrDiscoveryLimited):
 		w.Header().Set("Retry-After", "1")

@@ -12,6 +12,11 @@
 //     (cached for ReadyCacheTTL); always 200 without a server key.
 //   - /metrics: Prometheus, from the handler's own registry; behind a bearer
 //     token when MetricsToken is set (compared in constant time).
+//   - with Config.OAuth (package oauth): the OAuth 2.1 authorization server's
+//     metadata, /register, /authorize (the sign-in page), /token and /revoke.
+//     A bearer credential that is not a Klipy key (klipy_api_…) is then an
+//     access token, mapped to the Klipy key it stands for, and a 401 points
+//     to the protected-resource metadata (RFC 9728).
 //
 // The three auxiliary routes get the DNS-rebinding and Origin checks of /mcp
 // (steps 1 and 2 below).

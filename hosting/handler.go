@@ -31,6 +31,7 @@ type Handler struct {
 	ready      *readiness
 	serverKey  *caller // nil without a server key
 	gate       *discoveryGate
+	oauth      *tokenAuth // nil without OAuth sign-in
 
 	closeOnce sync.Once
 	// onShutdown, when set (tests), runs when Serve starts shutting down.
@@ -64,6 +65,9 @@ func New(cfg Config) (*Handler, error) {
 	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
 	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
 	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
+	if cfg.OAuth != nil {
+		h.initOAuth(mux)
+	}
 	h.Handler = h.withWriteDeadline(mux)
 	return h, nil
 }
@@ -153,7 +157,8 @@ type request struct {
 	tool   string // tools/call: the tool's name
 	modern bool   // 2026-07-28 era: no sessions
 	id     keyID
-	ownKey bool // the key came with the request (not the server key)
+	ownKey bool   // the key came with the request (not the server key)
+	grant  string // the OAuth grant when the key came from an access token
 	caller *caller
 }
 
@@ -263,6 +268,9 @@ func inspect(body []byte, header http.Header) (method, tool string, modern bool)
 // the server is loopback or sandbox; otherwise 401.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *request) bool {
 	if key := requestKey(r); key != "" {
+		if h.isToken(r, key) {
+			return h.authenticateToken(w, r, req, key)
+		}
 		req.id, req.ownKey = idOf(key), true
 		return h.lookupCaller(w, req, key)
 	}
@@ -271,7 +279,7 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request, req *requ
 		return true
 	}
 	h.metrics.rejected("missing_key")
-	writeUnauthorized(w, false)
+	h.unauthorized(w, "", "")
 	return false
 }
 
@@ -324,7 +332,13 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	if req.body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(req.body))
 	}
-	h.streamable.ServeHTTP(w, r)
+	if req.grant != "" {
+		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
+		h.streamable.ServeHTTP(tw, r)
+		tw.after()
+	} else {
+		h.streamable.ServeHTTP(w, r)
+	}
 	w.end()
 	if rec != nil {
 		h.metrics.observe(h.toolLabel(req.tool), rec)

@@ -41,7 +41,7 @@ type upstream struct {
 	url string
 }
 
-func newUpstream(t *testing.T) *upstream {
+func newUpstream(t testing.TB) *upstream {
 	t.Helper()
 	fake := klipytest.New(klipytest.Options{})
 	fake.AddKey(klipytest.Key{Token: keyAll, Org: "org_acme", Scopes: []string{klipytest.ScopeAll}})
@@ -67,7 +67,7 @@ func testLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // host runs a Handler built from cfg (pointed at up) on a loopback
 // httptest server and returns its handler and /mcp URL.
-func host(t *testing.T, up *upstream, cfg Config) (*Handler, string) {
+func host(t testing.TB, up *upstream, cfg Config) (*Handler, string) {
 	t.Helper()
 	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(hc.CloseIdleConnections)

@@ -46,6 +46,9 @@ type config struct {
 	MaxSessionsPerKey int
 	MaxSessions       int
 	MetricsToken      string
+	OAuth             bool
+	PublicURL         string
+	OAuthSecret       string
 
 	// Play names the API variants and /authenticate modes the sandbox
 	// command plays, as given.
@@ -86,6 +89,9 @@ func loadConfig(fv flagValues) (*config, error) {
 		RedisURL:       v["redis-url"],
 		DiscoveryRate:  p.positive("discovery-rate"),
 		MetricsToken:   strings.TrimSpace(v["metrics-token"]),
+		OAuth:          p.bool("oauth"),
+		PublicURL:      strings.TrimSpace(v["public-url"]),
+		OAuthSecret:    v["oauth-secret"],
 		Play:           p.play("play"),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],

@@ -8,6 +8,7 @@ import (
 
 	"github.com/klipy-ai/klipy-mcp/hosting"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
+	"github.com/redis/go-redis/v9"
 )
 
 // shutdownGrace bounds how long in-flight requests may run after SIGTERM.
@@ -33,24 +34,35 @@ func runHTTP(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	if c.OAuth {
+		if _, err := oauthSecret(c); err != nil {
+			return err
+		}
+	}
+	var rdb redis.UniversalClient
 	if c.RedisURL != "" {
-		lim, closeRedis, err := redisLimiter(ctx, c.RedisURL, logger)
+		lim, client, closeRedis, err := redisLimiter(ctx, c.RedisURL, logger)
 		if err != nil {
 			return err
 		}
 		defer closeRedis()
-		hcfg.Klipy.Limiter = lim
-	}
-	h, err := hosting.New(hcfg)
-	if err != nil {
-		return usageError("%v", err)
+		hcfg.Klipy.Limiter, rdb = lim, client
 	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return usageError("cannot listen on --addr %s: %v", c.Addr, err)
 	}
+	defer ln.Close()
+	if hcfg.OAuth, err = oauthServer(c, hcfg, rdb, ln.Addr().String()); err != nil {
+		return err
+	}
+	h, err := hosting.New(hcfg)
+	if err != nil {
+		return usageError("%v", err)
+	}
 	logger.Info("serving MCP over HTTP", "url", "http://"+ln.Addr().String()+"/mcp",
-		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey))
+		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey),
+		"oauth", hcfg.OAuth != nil)
 	if err := h.Serve(ctx, ln); err != nil {
 		return err
 	}

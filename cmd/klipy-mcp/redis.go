@@ -14,11 +14,12 @@ import (
 const redisTimeout = 5 * time.Second
 
 // redisLimiter returns the limiter that shares rate-limit budgets across
-// replicas through the Redis at url, and a function that stops its
-// heartbeat and closes its client. While Redis is unreachable each replica
+// replicas through the Redis at url, its Redis client (also the store of
+// OAuth grants), and a function that stops its heartbeat and closes the
+// client. While Redis is unreachable each replica
 // paces itself with its share of the budget (the replica count last seen in
 // Redis).
-func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, func(), error) {
+func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, redis.UniversalClient, func(), error) {
 	// go-redis logs every failed dial; during an outage the limiter's own
 	// warning (one per 30 s) says what matters.
 	redis.SetLogger(quietRedis{})
@@ -29,7 +30,7 @@ func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.L
 		Logger:   logger,
 	})
 	if err != nil {
-		return nil, nil, usageError("--redis-url: %v", err)
+		return nil, nil, nil, usageError("--redis-url: %v", err)
 	}
 	hctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
@@ -37,7 +38,7 @@ func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.L
 		defer close(done)
 		lim.Run(hctx)
 	}()
-	return lim, func() {
+	return lim, rdb, func() {
 		stop()
 		<-done
 		rdb.Close()

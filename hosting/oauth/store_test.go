@@ -1,0 +1,102 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redisClient returns a client of a private redis-server started for the
+// test (or KLIPY_TEST_REDIS_URL), skipping when neither is available.
+func redisClient(t testing.TB) *redis.Client {
+	t.Helper()
+	if u := os.Getenv("KLIPY_TEST_REDIS_URL"); u != "" {
+		opts, err := redis.ParseURL(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb := redis.NewClient(opts)
+		t.Cleanup(func() { rdb.Close() })
+		return rdb
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "redis.sock")
+	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, MaxRetries: 50,
+		MinRetryBackoff: 10 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
+	t.Cleanup(func() { rdb.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatalf("redis-server did not come up: %v", err)
+	}
+	return rdb
+}
+
+// Both stores keep the Store contract: Put/Get, Take once, Delete, TTL.
+func TestStores(t *testing.T) {
+	stores := map[string]func(t *testing.T) Store{
+		"memory": func(*testing.T) Store { return NewMemoryStore() },
+		"redis":  func(t *testing.T) Store { return NewRedisStore(redisClient(t), "test:") },
+	}
+	for name, mk := range stores {
+		t.Run(name, func(t *testing.T) {
+			s, ctx := mk(t), t.Context()
+			if _, err := s.Get(ctx, "a"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Get absent: %v", err)
+			}
+			if err := s.Put(ctx, "a", []byte("1"), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := s.Get(ctx, "a"); err != nil || string(v) != "1" {
+				t.Errorf("Get = %q, %v", v, err)
+			}
+			if v, err := s.Take(ctx, "a"); err != nil || string(v) != "1" {
+				t.Errorf("Take = %q, %v", v, err)
+			}
+			if _, err := s.Take(ctx, "a"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("second Take: %v", err)
+			}
+			_ = s.Put(ctx, "b", []byte("2"), time.Minute)
+			_ = s.Delete(ctx, "b", "absent")
+			if _, err := s.Get(ctx, "b"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Get after Delete: %v", err)
+			}
+		})
+	}
+	t.Run("redis TTL", func(t *testing.T) {
+		rdb := redisClient(t)
+		s := NewRedisStore(rdb, "test:")
+		_ = s.Put(t.Context(), "c", []byte("3"), time.Minute)
+		if ttl := rdb.TTL(t.Context(), "test:c").Val(); ttl <= 0 || ttl > time.Minute {
+			t.Errorf("TTL = %v, want (0, 1m]", ttl)
+		}
+	})
+}
+
+// BenchmarkResolveRedis is BenchmarkResolve with grants in Redis (a local
+// unix socket): two GETs per request.
+func BenchmarkResolveRedis(b *testing.B) {
+	rdb := redisClient(b)
+	e := newEnv(b, func(_ *env, c *Config) { c.Store = NewRedisStore(rdb, "bench:") })
+	at, _ := e.tokens(e.register(redirect), redirect)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := e.srv.Resolve(b.Context(), at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
