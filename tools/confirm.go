@@ -62,6 +62,9 @@ func runDelete(ctx context.Context, d deps, del deletion, id string) (schema.Del
 
 // confirmQuestion is the elicitation that asks the user to confirm a delete.
 func confirmQuestion(what, label, id string) mcp.ElicitationParams {
+	// The label is record text, shown to the user and seen by the client:
+	// scrub it as compactJSON scrubs every other record text.
+	label = klipy.Redact(label)
 	return mcp.ElicitationParams{
 		Message: fmt.Sprintf("Delete the %s %s (id %s) from Klipy? This cannot be undone.", what, label, id),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
 // success returns v as structuredContent and as a compact JSON text block
@@ -19,6 +21,10 @@ func success(v any) *mcp.CallToolResult {
 	return mcp.NewToolResultStructured(json.RawMessage(text), text)
 }
 
+// compactJSON encodes v for a tool result or a resource. Every record that
+// reaches the model passes here, so this is where key-looking text is
+// scrubbed from it (SPEC §10): the client scrubs the raw bytes it reads, but
+// a key written with JSON escapes only becomes literal once decoded.
 func compactJSON(v any) (string, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -26,7 +32,7 @@ func compactJSON(v any) (string, error) {
 	if err := enc.Encode(v); err != nil {
 		return "", err
 	}
-	return string(bytes.TrimRight(buf.Bytes(), "\n")), nil
+	return string(klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n"))), nil
 }
 
 // shapeOne shapes a single record for a get or write result.
