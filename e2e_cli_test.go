@@ -93,7 +93,7 @@ func TestCLIToolsJSONIsTheToolsListPayload(t *testing.T) {
 func TestCLISandboxCommand(t *testing.T) {
 	t.Parallel()
 	s := startListening(t, "base_url", "sandbox", "--addr", "127.0.0.1:0")
-	for _, k := range klipytest.SandboxKeys {
+	for _, k := range klipytest.SandboxKeys() {
 		if !strings.Contains(s.stderr.String(), k.Token) {
 			t.Errorf("sandbox does not print its key %s:\n%s", k.Token, s.stderr)
 		}

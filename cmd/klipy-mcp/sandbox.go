@@ -83,7 +83,7 @@ func play(s *klipytest.Server, names []string) {
 // accepts: the full key and narrower ones, to see tools filtered by scope.
 func printSandboxKeys(w io.Writer, base string) {
 	fmt.Fprintf(w, "klipy-mcp sandbox: fake Klipy API at %s\n  keys:\n", base)
-	for _, k := range klipytest.SandboxKeys {
+	for _, k := range klipytest.SandboxKeys() {
 		fmt.Fprintf(w, "    %-32s %s\n", k.Token, strings.Join(k.Scopes, " "))
 	}
 	fmt.Fprintf(w, "  try: klipy-mcp stdio --base-url %s --api-key %s\n", base, klipytest.SandboxKey)
