@@ -22,11 +22,14 @@ func initialize(t *testing.T, url, key string) string {
 	return sid
 }
 
-// TestSessionsCappedPerKey is the flood as found: one key opening 5,000
-// sessions leaves at most 100 open; the key's least recently used ones
-// are closed first (in mcp-go too), the evictions are counted, and memory
-// stays flat.
-func TestSessionsCappedPerKey(t *testing.T) {
+// TestSessionsCappedPerKeyHeapFlat is the flood as found: one key opening
+// 5,000 sessions leaves at most 100 open; the key's least recently used ones
+// are closed first (in mcp-go too), the evictions are counted, and the Go
+// heap in use grows by less than 5 MiB. The heap is what a test in this
+// process can measure reliably; the server's resident set is measured
+// separately, in its own process, by hosting/testdata/rssmeasure (the RSS
+// logged here is for information only).
+func TestSessionsCappedPerKeyHeapFlat(t *testing.T) {
 	up := newUpstream(t)
 	h, url := host(t, up, Config{})
 	first := initialize(t, url, keyAll)
