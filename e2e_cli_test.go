@@ -2,6 +2,8 @@ package klipymcp_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -91,7 +93,7 @@ func TestCLIToolsJSONIsTheToolsListPayload(t *testing.T) {
 func TestCLISandboxCommand(t *testing.T) {
 	t.Parallel()
 	s := startListening(t, "base_url", "sandbox", "--addr", "127.0.0.1:0")
-	for _, k := range klipytest.SandboxKeys {
+	for _, k := range klipytest.SandboxKeys() {
 		if !strings.Contains(s.stderr.String(), k.Token) {
 			t.Errorf("sandbox does not print its key %s:\n%s", k.Token, s.stderr)
 		}
@@ -108,6 +110,44 @@ func TestCLISandboxCommand(t *testing.T) {
 	r = runBinary(t, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "call", "search_people", `{"email":"jordan.patel@acmeanalytics.example"}`, "--base-url", s.url)
 	if r.code != 0 || !strings.Contains(r.stdout, "per_") {
 		t.Errorf("call against the sandbox: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if code := s.stop(t); code != 0 {
+		t.Errorf("sandbox exit %d after SIGTERM, want 0", code)
+	}
+}
+
+// TestCLISandboxPlays runs `klipy-mcp sandbox --play` with an API variant
+// and an /authenticate mode, and checks the fake answers that way and the
+// server copes as documented.
+func TestCLISandboxPlays(t *testing.T) {
+	t.Parallel()
+	s := startListening(t, "base_url", "sandbox", "--addr", "127.0.0.1:0", "--play", "relay-list,authenticate-needs-all-403")
+	if !strings.Contains(s.stderr.String(), "playing: relay-list, authenticate-needs-all-403") {
+		t.Errorf("sandbox does not say what it plays:\n%s", s.stderr)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.url+"/people/query", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+klipytest.SandboxKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get(klipytest.FaultHeader) != "relay-list" || !strings.Contains(string(body), `"edges"`) {
+		t.Errorf("people/query: %s %s, want a Relay-style list marked relay-list", resp.Header.Get(klipytest.FaultHeader), body)
+	}
+	// The server reads the Relay-style list...
+	r := runBinary(t, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "call", "search_people", `{"email":"jordan.patel@acmeanalytics.example"}`, "--base-url", s.url)
+	if r.code != 0 || !strings.Contains(r.stdout, "per_") {
+		t.Errorf("search_people on a Relay-style list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// ...and a narrow key refused at /authenticate is reported unknown.
+	r = runBinary(t, []string{"KLIPY_API_KEY=" + klipytest.SandboxPeopleReadKey}, "call", "get_workspace", "--base-url", s.url)
+	if r.code != 0 || !strings.Contains(r.stdout, `"scopes_known":false`) || !strings.Contains(r.stdout, `"unknown":`) {
+		t.Errorf("get_workspace with /authenticate closed: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if code := s.stop(t); code != 0 {
 		t.Errorf("sandbox exit %d after SIGTERM, want 0", code)

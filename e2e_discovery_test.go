@@ -2,7 +2,9 @@ package klipymcp_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -142,5 +144,160 @@ func TestStdioFirstCallsUpstreamRefusing(t *testing.T) {
 	wg.Wait()
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("8 concurrent first calls took %v, want ≤ 2s", d)
+	}
+}
+
+// peopleWriterKey may read and write people only; the narrow-key tests add
+// it to their fake.
+const peopleWriterKey = "klipy_api_people_writer"
+
+// peopleWriteTools are the tools a people:read + people:write key may use
+// that change data.
+var peopleWriteTools = []string{"create_person", "upsert_person", "update_person"}
+
+// usePeopleWrites runs create_person, upsert_person and update_person as a
+// model would and fails on any isError.
+func usePeopleWrites(t *testing.T, cs *mcp.ClientSession, email string) {
+	t.Helper()
+	call := func(name string, args map[string]any) map[string]any {
+		t.Helper()
+		res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: name, Arguments: args})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if res.IsError {
+			b, _ := json.Marshal(res.Content)
+			t.Fatalf("%s: isError: %s", name, b)
+		}
+		b, _ := json.Marshal(res.StructuredContent)
+		var out struct{ Person map[string]any }
+		_ = json.Unmarshal(b, &out)
+		return out.Person
+	}
+	created := call("create_person", map[string]any{"email": email, "first_name": "Nia"})
+	id, _ := created["id"].(string)
+	if id == "" {
+		t.Fatalf("create_person returned no id: %v", created)
+	}
+	call("upsert_person", map[string]any{"email": email, "title": "Head of Data"})
+	updated := call("update_person", map[string]any{"person_id": id, "last_name": "Okafor"})
+	if updated["lastName"] != "Okafor" {
+		t.Errorf("update_person did not apply: %v", updated)
+	}
+}
+
+// refused calls a tool outside the key's scopes. Offered (scopes unknown,
+// none declared), it must answer isError naming scope; not offered, the
+// call must fail as for a tool that does not exist.
+func refused(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any, scope string, offered bool) {
+	t.Helper()
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if !offered {
+		if err == nil || !strings.Contains(err.Error(), "not found") {
+			t.Errorf("%s, not offered, was callable: %v, %v", name, err, res)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	b, _ := json.Marshal(res.Content)
+	if !res.IsError || !strings.Contains(string(b), "Missing scope") || !strings.Contains(string(b), scope) {
+		t.Errorf("%s outside the key's scopes: %s", name, b)
+	}
+}
+
+// opsSent counts the requests for op the fake received with key, and how
+// many of them it answered 2xx.
+func opsSent(fake *klipytest.Server, key, op string) (sent, ok int) {
+	for _, r := range fake.Requests() {
+		if r.Op == op && string(r.Key) == key {
+			sent++
+			if r.Status >= 200 && r.Status < 300 {
+				ok++
+			}
+		}
+	}
+	return sent, ok
+}
+
+// TestNarrowKeyWritesAuthenticateNeedsAll (issue 11): against a Klipy whose
+// /authenticate needs ALL, a people:read + people:write key writes people
+// over stdio and HTTP. A tool outside its scopes never writes: with
+// --scopes declared it is neither listed nor callable and nothing is sent;
+// without, it is listed and tried, and Klipy's 403 becomes the
+// missing-scope message naming the scope.
+func TestNarrowKeyWritesAuthenticateNeedsAll(t *testing.T) {
+	t.Parallel()
+	outside := []struct {
+		tool, op, scope string
+		args            map[string]any
+	}{
+		{"create_company", "createCompany", "companies:write", map[string]any{"name": "Nimbus Freight"}},
+		{"log_interaction", "createInteraction", "interactions:write", map[string]any{
+			"type": "MEMO", "direction": "INTERNAL", "title": "Call notes", "person_email": "jordan.patel@acmeanalytics.example"}},
+	}
+	for name, mode := range map[string]klipytest.AuthMode{"403": klipytest.AuthNeedsAll403, "401": klipytest.AuthNeedsAll401} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fake := klipytest.NewSandbox()
+			fake.AddKey(klipytest.Key{Token: peopleWriterKey, Org: klipytest.SandboxOrg, Scopes: []string{"people:read", "people:write"}})
+			fake.SetAuthMode(mode)
+			base := fakeAPI(t, fake)
+			hosted := startHosted(t, base)
+			declared := startHosted(t, base, "--scopes", "people:read,people:write")
+			t.Cleanup(func() {
+				for _, s := range []*server{hosted, declared} {
+					if code := s.stop(t); code != 0 {
+						t.Errorf("exit %d", code)
+					}
+				}
+			})
+			sessions := []struct {
+				name    string
+				declare bool
+				connect func() *mcp.ClientSession
+			}{
+				{"stdio", false, func() *mcp.ClientSession { return connectStdio(t, base, peopleWriterKey) }},
+				{"stdio with declared scopes", true, func() *mcp.ClientSession {
+					return connectStdio(t, base, peopleWriterKey, "--scopes", "people:read,people:write")
+				}},
+				{"http", false, func() *mcp.ClientSession { return connectHTTP(t, hosted.url, peopleWriterKey) }},
+				{"http with declared scopes", true, func() *mcp.ClientSession { return connectHTTP(t, declared.url, peopleWriterKey) }},
+			}
+			for i, sc := range sessions {
+				t.Run(sc.name, func(t *testing.T) {
+					cs := sc.connect()
+					list, err := cs.ListTools(t.Context(), nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					names := toolNames(list.Tools)
+					for _, w := range peopleWriteTools {
+						if !slices.Contains(names, w) {
+							t.Errorf("tools/list lacks %s: %v", w, names)
+						}
+					}
+					usePeopleWrites(t, cs, fmt.Sprintf("nia.okafor.%d@example.com", i))
+					for _, o := range outside {
+						if listed := slices.Contains(names, o.tool); listed == sc.declare {
+							t.Errorf("%s listed = %v with declared scopes %v", o.tool, listed, sc.declare)
+						}
+						before, _ := opsSent(fake, peopleWriterKey, o.op)
+						refused(t, cs, o.tool, o.args, o.scope, !sc.declare)
+						sent, ok := opsSent(fake, peopleWriterKey, o.op)
+						if ok != 0 {
+							t.Errorf("%s: the fake accepted %d %s", o.tool, ok, o.op)
+						}
+						switch {
+						case sc.declare && sent != before:
+							t.Errorf("%s: %d %s sent despite the declared scopes", o.tool, sent-before, o.op)
+						case !sc.declare && sent == before:
+							t.Errorf("%s: no %s tried with the scopes unknown", o.tool, o.op)
+						}
+					}
+				})
+			}
+		})
 	}
 }

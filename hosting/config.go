@@ -70,11 +70,11 @@ type Config struct {
 	// never appear in them.
 	Logger *slog.Logger
 	// MaxSessionsPerKey caps the session-based sessions one key holds open;
-	// past it, that key's least recently used session is closed. Default
+	// past it, that key's least recently used idle session is closed. Default
 	// DefaultMaxSessionsPerKey.
 	MaxSessionsPerKey int
 	// MaxSessions caps the sessions of the process; past it, the least
-	// recently used session is closed. Default DefaultMaxSessions.
+	// recently used idle session is closed. Default DefaultMaxSessions.
 	MaxSessions int
 	// MetricsToken, when set, is the bearer token /metrics requires
 	// (Authorization: Bearer <token>).

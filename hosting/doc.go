@@ -62,8 +62,9 @@
 //     whose key changed is told to initialize again.
 //
 // Sessions are capped per key (MaxSessionsPerKey, 100) and in total
-// (MaxSessions, 5,000). Past a cap the least recently used session (of that
-// key, or of all) is closed — forgotten here and DELETEd in mcp-go, whose
+// (MaxSessions, 5,000). Past a cap the least recently used idle session (of
+// that key, or of all; one with no request in flight, or the least recently
+// used one if all are busy) is closed — forgotten here and DELETEd in mcp-go, whose
 // per-session state would otherwise live until its idle sweep — and counted
 // in klipy_mcp_sessions_evicted_total{reason="per_key"|"total"}.
 //

@@ -157,6 +157,7 @@ type request struct {
 	tool   string // tools/call: the tool's name
 	modern bool   // 2026-07-28 era: no sessions
 	id     keyID
+	inCall string // the session this request counts as in flight in, until it ends
 	ownKey bool   // the key came with the request (not the server key)
 	grant  string // the OAuth grant when the key came from an access token
 	caller *caller
@@ -173,6 +174,9 @@ func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, ok := h.prepare(rw, r)
+	if req != nil && req.inCall != "" {
+		defer h.sessions.done(req.inCall)
+	}
 	if !ok {
 		return
 	}
@@ -319,10 +323,14 @@ func (h *Handler) checkSession(w http.ResponseWriter, r *http.Request, req *requ
 			"Bad Request: Mcp-Session-Id header is required; send initialize first to open a session.")
 		return false
 	}
-	if err := h.sessions.use(sid, req.id); err != nil {
+	call := r.Method == http.MethodPost
+	if err := h.sessions.use(sid, req.id, call); err != nil {
 		h.reject(w, http.StatusNotFound, "unknown_session",
 			"Session not found: it expired, was closed, or belongs to another key. Send initialize to open a new session.")
 		return false
+	}
+	if call {
+		req.inCall = sid // not closed to make room while this runs
 	}
 	return true
 }

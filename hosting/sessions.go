@@ -29,6 +29,7 @@ type session struct {
 	owner    keyID // the key that opened it
 	bound    bool  // owner is set (after the initialize response)
 	lastSeen time.Time
+	calls    int           // POST requests in flight (a call, or its answer to an elicitation)
 	elem     *list.Element // in sessions.lru
 }
 
@@ -44,10 +45,13 @@ type eviction struct {
 // own middleware binds each id to the key that opened it. mcp-go's default
 // manager only checks an id's format and keeps ids valid after DELETE.
 //
-// Sessions are capped per key and in total: past a cap the session used
-// least recently (of that key, or of all) is closed, so one caller opening
-// sessions in a loop costs bounded memory and pushes out only its own idle
-// sessions.
+// Sessions are capped per key and in total: past a cap the idle session
+// used least recently (of that key, or of all) is closed, so one caller
+// opening sessions in a loop costs bounded memory and pushes out only its
+// own idle sessions. A session with a request in flight (a call waiting on
+// a delete confirmation, say) is skipped; only when every candidate is busy
+// is the least recently used one closed anyway, so the caps stay hard
+// bounds on memory.
 type sessions struct {
 	ttl    time.Duration
 	now    func() time.Time
@@ -70,15 +74,19 @@ func newSessions(ttl time.Duration, now func() time.Time, perKey, total int) *se
 }
 
 // Generate issues a new session id (called by mcp-go for initialize). At
-// the total cap, the least recently used session is closed first.
+// the total cap, the least recently used idle session is closed first.
 func (s *sessions) Generate() string {
 	id := sessionPrefix + rand.Text()
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pruneLocked(now)
-	for len(s.byID) >= s.total && s.lru.Len() > 0 {
-		s.evictLocked(s.lru.Front().Value.(*session), evictTotal)
+	for len(s.byID) >= s.total {
+		victim := s.victimLocked(func(*session) bool { return true })
+		if victim == nil {
+			break
+		}
+		s.evictLocked(victim, evictTotal)
 	}
 	sess := &session{id: id, lastSeen: now}
 	sess.elem = s.lru.PushBack(sess)
@@ -110,7 +118,7 @@ func (s *sessions) Terminate(id string) (isNotAllowed bool, err error) {
 
 // bind records owner as the key that opened id. It happens when the
 // initialize response carrying the id is written, before the client sees it.
-// Past the per-key cap, the key's least recently used other session is
+// Past the per-key cap, the key's least recently used idle other session is
 // closed.
 func (s *sessions) bind(id string, owner keyID) {
 	s.mu.Lock()
@@ -121,19 +129,40 @@ func (s *sessions) bind(id string, owner keyID) {
 	}
 	sess.owner, sess.bound = owner, true
 	s.perOwner[owner]++
-	for e := s.lru.Front(); e != nil && s.perOwner[owner] > s.perKey; {
-		old := e.Value.(*session)
-		e = e.Next()
-		if old.bound && old.owner == owner && old != sess {
-			s.evictLocked(old, evictPerKey)
+	for s.perOwner[owner] > s.perKey {
+		victim := s.victimLocked(func(old *session) bool { return old.bound && old.owner == owner && old != sess })
+		if victim == nil {
+			break
 		}
+		s.evictLocked(victim, evictPerKey)
 	}
 }
 
-// use checks that id is a live session opened by owner and marks it used. A
-// session opened by another key is reported exactly like an unknown one, so
-// that a caller learns nothing about other callers' sessions.
-func (s *sessions) use(id string, owner keyID) error {
+// victimLocked returns the session to close to make room among those
+// match accepts: the least recently used idle one, else (all are busy) the
+// least recently used one, else nil.
+func (s *sessions) victimLocked(match func(*session) bool) *session {
+	var oldest *session
+	for e := s.lru.Front(); e != nil; e = e.Next() {
+		sess := e.Value.(*session)
+		if !match(sess) {
+			continue
+		}
+		if sess.calls == 0 {
+			return sess
+		}
+		if oldest == nil {
+			oldest = sess
+		}
+	}
+	return oldest
+}
+
+// use checks that id is a live session opened by owner and marks it used;
+// a call (a POST) also counts as in flight until done. A session opened by
+// another key is reported exactly like an unknown one, so that a caller
+// learns nothing about other callers' sessions.
+func (s *sessions) use(id string, owner keyID, call bool) error {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,7 +172,22 @@ func (s *sessions) use(id string, owner keyID) error {
 	}
 	sess.lastSeen = now
 	s.lru.MoveToBack(sess.elem)
+	if call {
+		sess.calls++
+	}
 	return nil
+}
+
+// done ends a call use counted in flight; the session counts as used now.
+func (s *sessions) done(id string) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sess := s.byID[id]; sess != nil && sess.calls > 0 {
+		sess.calls--
+		sess.lastSeen = now
+		s.lru.MoveToBack(sess.elem)
+	}
 }
 
 // takeEvicted returns the sessions closed to make room since the last call,

@@ -135,7 +135,11 @@ type RateLimit struct {
 	Reset     time.Time
 }
 
-// defaultHTTPClient is shared so that connections are pooled across clients.
+// defaultHTTPClient is shared so that connections are pooled across clients
+// (one per caller key in hosting). It is a package variable on purpose: a
+// pool is process-wide state by nature. Nothing assigns it or changes its
+// fields after start-up; a caller that wants other settings passes its own
+// Options.HTTPClient instead.
 var defaultHTTPClient = &http.Client{Transport: newTransport()}
 
 func newTransport() http.RoundTripper {

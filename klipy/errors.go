@@ -184,6 +184,19 @@ func Redact(s string) string {
 	return redactString(s, "")
 }
 
+// RedactJSON removes every key-looking token from the encoded JSON b, in
+// place of decoding and walking it: encoding/json writes underscores, letters
+// and digits literally, so a key that reached a decoded value through JSON
+// escapes ("klipy\u005fapi_…") is plain text again once re-encoded. The
+// replacement needs no escaping, so the result stays valid JSON. b is
+// returned as it is when it holds no "klipy_" at all, the common case.
+func RedactJSON(b []byte) []byte {
+	if !bytes.Contains(b, []byte("klipy_")) {
+		return b
+	}
+	return redact(b, "")
+}
+
 // redactString is redact for strings.
 func redactString(s, key string) string { return string(redact([]byte(s), key)) }
 

@@ -119,3 +119,16 @@ func TestRecordsRejectNonObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestInteractionTypesIsACopy: changing what InteractionTypes returns does
+// not change the next answer.
+func TestInteractionTypesIsACopy(t *testing.T) {
+	types := klipy.InteractionTypes()
+	if len(types) != 9 || types[0] != klipy.TypeDirectMessage {
+		t.Fatalf("InteractionTypes() = %v", types)
+	}
+	types[0] = "CHANGED"
+	if again := klipy.InteractionTypes(); again[0] != klipy.TypeDirectMessage {
+		t.Errorf("InteractionTypes() after a change to its last answer = %v", again)
+	}
+}

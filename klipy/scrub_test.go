@@ -1,6 +1,7 @@
 package klipy_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -72,5 +73,25 @@ func TestSealKeepsErrorClasses(t *testing.T) {
 	var ae *klipy.APIError
 	if !errors.Is(err, klipy.ErrNotFound) || !errors.As(err, &ae) || ae.RequestID != "[redacted]" {
 		t.Errorf("err = %v, want ErrNotFound with a redacted request id", err)
+	}
+}
+
+// TestRedactJSON: a key that reached a decoded value through JSON escapes is
+// literal once re-encoded, and RedactJSON removes it and keeps the JSON valid.
+func TestRedactJSON(t *testing.T) {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(`{"remarks":"see klipy\u005fapi_secret123, \"quoted\"\n","n":[1,"klipy_pk_x-9"]}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := klipy.RedactJSON(b)
+	if bytes.Contains(got, []byte("secret123")) || bytes.Contains(got, []byte("x-9")) || !json.Valid(got) {
+		t.Errorf("RedactJSON(%s) = %s", b, got)
+	}
+	if clean := []byte(`{"a":"b"}`); &klipy.RedactJSON(clean)[0] != &clean[0] {
+		t.Error("RedactJSON copied a body with no key in it")
 	}
 }

@@ -137,9 +137,12 @@ const (
 	DirectionEvent    = "EVENT"
 )
 
-// InteractionTypes lists every interaction type, in the contract's order.
-var InteractionTypes = []string{TypeDirectMessage, TypeEmail, TypeMeeting, TypeMemo,
-	TypeBookingCreated, TypeBookingCancelled, TypeManual, TypeAPIEvent, TypeVoiceNote}
+// InteractionTypes returns every interaction type, in the contract's order.
+// Each call builds the list afresh, so a caller may change what it gets.
+func InteractionTypes() []string {
+	return []string{TypeDirectMessage, TypeEmail, TypeMeeting, TypeMemo,
+		TypeBookingCreated, TypeBookingCancelled, TypeManual, TypeAPIEvent, TypeVoiceNote}
+}
 
 // Interaction is an entry on a person's timeline. Unknown fields are kept in
 // Extra.

@@ -62,6 +62,9 @@ func runDelete(ctx context.Context, d deps, del deletion, id string) (schema.Del
 
 // confirmQuestion is the elicitation that asks the user to confirm a delete.
 func confirmQuestion(what, label, id string) mcp.ElicitationParams {
+	// The label is record text, shown to the user and seen by the client:
+	// scrub it as compactJSON scrubs every other record text.
+	label = klipy.Redact(label)
 	return mcp.ElicitationParams{
 		Message: fmt.Sprintf("Delete the %s %s (id %s) from Klipy? This cannot be undone.", what, label, id),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{
@@ -117,12 +120,14 @@ func personLabel(ctx context.Context, c *klipy.Client, id string) (string, error
 	if err != nil {
 		return "", err
 	}
-	name := strings.TrimSpace(p.FirstName + " " + p.LastName)
+	// Each part is cleaned on its own: cleaning the joined label would read
+	// "<jordan@example.com>" as a tag and drop the address.
+	name, email := labelText(p.FirstName+" "+p.LastName), labelText(p.Email)
 	switch {
-	case name != "" && p.Email != "":
-		name += " <" + p.Email + ">"
+	case name != "" && email != "":
+		name += " (" + email + ")"
 	case name == "":
-		name = p.Email
+		name = email
 	}
 	return quoteLabel(name), nil
 }
@@ -132,16 +137,26 @@ func companyLabel(ctx context.Context, c *klipy.Client, id string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	name := co.Name
+	name := labelText(co.Name)
 	if name == "" {
-		name = co.Domain
+		name = labelText(co.Domain)
 	}
 	return quoteLabel(name), nil
 }
 
-// quoteLabel sanitises a record's name for showing to the user.
+// labelText reduces one part of a record's label to plain text on one line.
+// Angle brackets left after that (from entities such as &lt;) are dropped
+// too, so no markup from a record reaches the confirmation: names and
+// addresses have no use for them.
+func labelText(s string) string {
+	s = strings.NewReplacer("<", "", ">", "").Replace(sanitizeText(s))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// quoteLabel quotes a label built from labelText parts for showing to the
+// user.
 func quoteLabel(s string) string {
-	s = clip(strings.Join(strings.Fields(sanitizeText(s)), " "), 120)
+	s = clip(s, 120)
 	if s == "" {
 		return "(unnamed)"
 	}

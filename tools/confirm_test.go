@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -69,7 +70,7 @@ func TestDeleteConfirmation(t *testing.T) {
 				e := newEnvVersion(t, Config{}, version, client.WithElicitationHandler(u))
 				out := okResult(t, call(t, e.mc, "delete_person", map[string]any{"person_id": jordanID}))
 				asked := u.asked()
-				if len(asked) != 1 || !strings.Contains(asked[0], "Jordan Patel") || !strings.Contains(asked[0], "cannot be undone") {
+				if len(asked) != 1 || !strings.Contains(asked[0], "Jordan Patel (jordan.patel@acmeanalytics.example)") || !strings.Contains(asked[0], "cannot be undone") {
 					t.Errorf("elicitation messages = %q", asked)
 				}
 				if got := deletes(e.fake) == 1; got != c.wantDelete || out["deleted"] != c.wantDelete {
@@ -116,5 +117,37 @@ func TestDeleteMissingRecordIsNotFound(t *testing.T) {
 	msg := errText(t, call(t, e.mc, "delete_person", map[string]any{"person_id": "per_gone"}))
 	if !strings.Contains(msg, `"per_gone"`) || len(u.asked()) != 0 || deletes(e.fake) != 0 {
 		t.Errorf("missing record: %s, asked %q", msg, u.asked())
+	}
+}
+
+// TestDeleteLabel checks that the confirmation names the person with their
+// address, and that markup in the record's text never reaches it.
+func TestDeleteLabel(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	cases := []struct {
+		in   klipy.PersonInput
+		want string
+	}{
+		{klipy.PersonInput{Email: "ana@example.org", FirstName: "Ana", LastName: "Silva"}, "\u201cAna Silva (ana@example.org)\u201d"},
+		{klipy.PersonInput{Email: "bo@example.org"}, "\u201cbo@example.org\u201d"},
+		{klipy.PersonInput{Email: "cy@example.org", FirstName: "<b>Cy</b>", LastName: "&lt;img src=x onerror=alert(1)&gt;<i></i>"}, "\u201cCy img src=x onerror=alert(1) (cy@example.org)\u201d"},
+		{klipy.PersonInput{Email: "di@example.org", FirstName: "<script>alert(1)</script>Di", LastName: "<a href='https://evil.example'>Ng</a>"}, "\u201cDi Ng (di@example.org)\u201d"},
+	}
+	for _, tc := range cases {
+		p, _, err := c.People.Create(t.Context(), &tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := personLabel(t.Context(), c, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("label of %+v = %q, want %q", tc.in, got, tc.want)
+		}
+		if strings.ContainsAny(got, "<>") {
+			t.Errorf("label %q carries markup", got)
+		}
 	}
 }

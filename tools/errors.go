@@ -24,14 +24,15 @@ type errCtx struct {
 	now time.Time
 }
 
-// errorResult is an isError result with one text block.
-func errorResult(msg string) *mcp.CallToolResult { return mcp.NewToolResultError(msg) }
+// errorResult is an isError result with one text block. Every error result
+// is built here, so its text passes the client's key scrubber once more on
+// the way out.
+func errorResult(msg string) *mcp.CallToolResult { return mcp.NewToolResultError(klipy.Redact(msg)) }
 
 // toolError maps any failure to the isError result that tells the model what
-// went wrong and what to do next. It is the one place errors are phrased,
-// and its text passes the client's key scrubber once more on the way out.
+// went wrong and what to do next. It is the one place errors are phrased.
 func toolError(err error, ec errCtx) *mcp.CallToolResult {
-	return errorResult(klipy.Redact(errorText(err, ec)))
+	return errorResult(errorText(err, ec))
 }
 
 func errorText(err error, ec errCtx) string {

@@ -23,8 +23,8 @@ func interactionDefs() []def {
 
 func searchInteractions(ctx context.Context, d deps, a schema.SearchInteractionsArgs) (schema.SearchInteractionsResult, error) {
 	var none schema.SearchInteractionsResult
-	if a.Type != "" && !slices.Contains(klipy.InteractionTypes, a.Type) {
-		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(klipy.InteractionTypes, ", "), clip(a.Type, 40))
+	if types := klipy.InteractionTypes(); a.Type != "" && !slices.Contains(types, a.Type) {
+		return none, invalidArg("type", "must be one of %s (got %q)", strings.Join(types, ", "), clip(a.Type, 40))
 	}
 	search := fingerprint(d.tool, a.PersonID, a.CompanyID)
 	cur, err := decodeCursor(a.Cursor, search)

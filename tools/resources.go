@@ -70,7 +70,7 @@ func (s *srv) readResource(r resource) func(context.Context, mcp.ReadResourceReq
 		}
 		rec, err := r.get(ctx, c, id)
 		if err != nil {
-			return nil, errors.New(errorText(err, errCtx{scope: r.scope, what: r.what, id: id}))
+			return nil, errors.New(klipy.Redact(errorText(err, errCtx{scope: r.scope, what: r.what, id: id})))
 		}
 		v, err := shapeOne(rec)
 		if err != nil {

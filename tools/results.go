@@ -5,34 +5,34 @@ import (
 	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
 // success returns v as structuredContent and as a compact JSON text block
 // (some clients show only one of them).
 func success(v any) *mcp.CallToolResult {
-	b, err := compactBytes(v)
+	text, err := compactJSON(v)
 	if err != nil {
 		return errorResult("klipy-mcp could not encode the result (" + err.Error() + "); this is a bug, please report it.")
 	}
 	// structuredContent carries the same bytes as the text block, so the
 	// result is encoded once rather than again by reflection on the wire.
-	return mcp.NewToolResultStructured(json.RawMessage(b), string(b))
+	return mcp.NewToolResultStructured(json.RawMessage(text), text)
 }
 
+// compactJSON encodes v for a tool result or a resource. Every record that
+// reaches the model passes here, so this is where key-looking text is
+// scrubbed from it (SPEC §10): the client scrubs the raw bytes it reads, but
+// a key written with JSON escapes only becomes literal once decoded.
 func compactJSON(v any) (string, error) {
-	b, err := compactBytes(v)
-	return string(b), err
-}
-
-// compactBytes encodes v as compact JSON without HTML escaping.
-func compactBytes(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, err
+		return "", err
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return string(klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n"))), nil
 }
 
 // shapeOne shapes a single record for a get or write result.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
@@ -49,6 +50,10 @@ type config struct {
 	PublicURL         string
 	OAuthSecret       string
 
+	// Play names the API variants and /authenticate modes the sandbox
+	// command plays, as given.
+	Play []string
+
 	JSON   bool
 	Readme string
 }
@@ -87,6 +92,7 @@ func loadConfig(fv flagValues) (*config, error) {
 		OAuth:          p.bool("oauth"),
 		PublicURL:      strings.TrimSpace(v["public-url"]),
 		OAuthSecret:    v["oauth-secret"],
+		Play:           p.play("play"),
 		JSON:           p.bool("json"),
 		Readme:         v["readme"],
 	}
@@ -245,6 +251,24 @@ func (p *valueParser) oneOf(name string, allowed ...string) string {
 		p.fail(name, "use one of "+strings.Join(allowed, ", "))
 	}
 	return s
+}
+
+// play checks a comma list of names the sandbox can play (playNames).
+func (p *valueParser) play(name string) []string {
+	names := splitList(p.v[name])
+	modes := 0
+	for _, n := range names {
+		if !slices.Contains(playNames(), n) {
+			p.fail(name, fmt.Sprintf("unknown variant %q; valid: %s", n, strings.Join(playNames(), ", ")))
+		}
+		if _, ok := authModes[n]; ok {
+			modes++
+		}
+	}
+	if modes > 1 {
+		p.fail(name, "play at most one authenticate-needs-all mode")
+	}
+	return names
 }
 
 func (p *valueParser) scopes(name string) []klipy.Scope {

@@ -28,6 +28,7 @@ const (
 	grpOutput   = "output"   // call, tools and doctor
 	grpTools    = "tools"    // tools only
 	grpUpstream = "upstream" // everything that talks to Klipy (also doctor)
+	grpSandbox  = "sandbox"  // sandbox only
 )
 
 // flagSpec describes one flag: its name, its environment variable (empty
@@ -65,12 +66,13 @@ var flagTable = []flagSpec{
 	{Name: "allowed-origins", Env: "KLIPY_ALLOWED_ORIGINS", Group: grpHTTP, Usage: "comma list of browser origins allowed to call /mcp"},
 	{Name: "redis-url", Env: "KLIPY_REDIS_URL", Group: grpHTTP, Usage: "share rate-limit state across replicas (redis://…)"},
 	{Name: "discovery-rate", Env: "KLIPY_DISCOVERY_RATE", Default: "60", Group: grpHTTP, Usage: "checks of keys not yet known (GET /authenticate) per minute, for the whole process"},
-	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used one is closed"},
-	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used one is closed"},
+	{Name: "max-sessions-per-key", Env: "KLIPY_MAX_SESSIONS_PER_KEY", Default: "100", Group: grpHTTP, Usage: "most sessions one key holds open; past it the key's least recently used idle one is closed"},
+	{Name: "max-sessions", Env: "KLIPY_MAX_SESSIONS", Default: "5000", Group: grpHTTP, Usage: "most sessions the process holds open; past it the least recently used idle one is closed"},
 	{Name: "metrics-token", Env: "KLIPY_METRICS_TOKEN", Group: grpHTTP, Usage: "bearer token /metrics requires (Authorization: Bearer <token>); never logged"},
 	{Name: "oauth", Env: "KLIPY_OAUTH", Default: "false", Bool: true, Group: grpHTTP, Usage: "act as the OAuth 2.1 authorization server for hosted connectors (Claude.ai, ChatGPT)"},
 	{Name: "public-url", Env: "KLIPY_PUBLIC_URL", Group: grpHTTP, Usage: "the server's external origin (issuer and resource), e.g. https://mcp.example.com (default: from --addr)"},
 	{Name: "oauth-secret", Env: "KLIPY_OAUTH_SECRET", Group: grpHTTP, Usage: "32-byte key (base64) that encrypts stored Klipy keys; required with --oauth, the same on every replica; never logged"},
+	{Name: "play", Env: "KLIPY_SANDBOX_PLAY", Group: grpSandbox, Usage: "comma list of API variants the fake plays (e.g. relay-list,authenticate-needs-all-403); see docs/sandbox.md"},
 	{Name: "json", Default: "false", Bool: true, Group: grpOutput, Usage: "print JSON (call: the whole result; tools: the tools/list payload; doctor: the report)"},
 	{Name: "readme", Group: grpTools, Usage: "rewrite the tool table between the markers of this markdown file"},
 }
@@ -82,7 +84,7 @@ var commandGroups = map[string][]string{
 	"call":    {grpUpstream, grpServe, grpLog, grpOutput},
 	"tools":   {grpUpstream, grpServe, grpLog, grpOutput, grpTools},
 	"doctor":  {grpUpstream, grpLog, grpOutput},
-	"sandbox": {grpLog, grpListen},
+	"sandbox": {grpLog, grpListen, grpSandbox},
 	"version": {},
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
 // runCLI runs one command line in-process with the given environment and
@@ -49,6 +50,10 @@ func TestUsageErrorsExit2WithOneLine(t *testing.T) {
 		{"call with bad JSON", nil, []string{"call", "search_people", "{query", "--sandbox"}, "JSON-ARGS must be a JSON object"},
 		{"call with JSON array", nil, []string{"call", "search_people", "[1]", "--sandbox"}, "JSON-ARGS must be a JSON object"},
 		{"tools with argument", nil, []string{"tools", "extra"}, "tools takes no arguments"},
+		{"unknown variant to play", nil, []string{"sandbox", "--play", "relay-list,fly"}, `unknown variant "fly"; valid: person-delete-needs-all, `},
+		{"unknown variant in env", map[string]string{"KLIPY_SANDBOX_PLAY": "fly"}, []string{"sandbox"}, `invalid KLIPY_SANDBOX_PLAY="fly"`},
+		{"two auth modes", nil, []string{"sandbox", "--play", "authenticate-needs-all-403,authenticate-needs-all-401"}, "at most one authenticate-needs-all mode"},
+		{"play outside the sandbox", nil, []string{"http", "--sandbox", "--play", "relay-list"}, "-play"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,5 +267,31 @@ func TestStdioReadsInjectedStdin(t *testing.T) {
 	all := strings.Join(out, "\n")
 	if len(out) != 2 || !strings.Contains(all, `"serverInfo"`) || !strings.Contains(all, `"scopes_known":true`) {
 		t.Errorf("want the initialize and get_workspace answers, got:\n%s", all)
+	}
+}
+
+// TestPlayEveryVariant: --play (or KLIPY_SANDBOX_PLAY) accepts every
+// variant the fake can play, and the sandbox then plays each.
+func TestPlayEveryVariant(t *testing.T) {
+	var names []string
+	for _, v := range klipytest.Variants() {
+		names = append(names, string(v))
+	}
+	names = append(names, "authenticate-needs-all-401")
+	env := map[string]string{"KLIPY_SANDBOX_PLAY": strings.Join(names, ", ")}
+	fv, _, err := parseFlags("sandbox", nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(fv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := klipytest.NewSandbox()
+	play(fake, cfg.Play)
+	for _, v := range klipytest.Variants() {
+		if !fake.Playing(v) {
+			t.Errorf("the sandbox does not play %s", v)
+		}
 	}
 }

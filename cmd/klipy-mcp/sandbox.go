@@ -36,19 +36,54 @@ func runSandbox(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageError("cannot listen on --addr %s: %v", e.cfg.Addr, err)
 	}
+	fake := klipytest.NewSandbox()
+	play(fake, e.cfg.Play)
 	mux := http.NewServeMux()
-	mux.Handle(sandboxBasePath+"/", klipytest.NewSandbox())
+	mux.Handle(sandboxBasePath+"/", fake)
 	base := "http://" + ln.Addr().String() + sandboxBasePath
 	printSandboxKeys(e.stderr, base)
-	logger.Info("serving the fake Klipy API", "base_url", base)
+	if len(e.cfg.Play) > 0 {
+		fmt.Fprintf(e.stderr, "  playing: %s\n", strings.Join(e.cfg.Play, ", "))
+	}
+	logger.Info("serving the fake Klipy API", "base_url", base, "playing", e.cfg.Play)
 	return serveUntilDone(ctx, ln, mux, logger)
+}
+
+// authModes are the /authenticate behaviours --play accepts besides the
+// API variants: a key without ALL is refused with 403 or with 401.
+var authModes = map[string]klipytest.AuthMode{
+	"authenticate-needs-all-403": klipytest.AuthNeedsAll403,
+	"authenticate-needs-all-401": klipytest.AuthNeedsAll401,
+}
+
+// playNames lists every name --play accepts: the API variants, then the
+// /authenticate modes.
+func playNames() []string {
+	var out []string
+	for _, v := range klipytest.Variants() {
+		out = append(out, string(v))
+	}
+	return append(out, "authenticate-needs-all-403", "authenticate-needs-all-401")
+}
+
+// play makes the fake answer the way an API with each named difference
+// would (names checked by loadConfig), so one can watch how the
+// server copes with each guess of the contract proving wrong.
+func play(s *klipytest.Server, names []string) {
+	for _, n := range names {
+		if m, ok := authModes[n]; ok {
+			s.SetAuthMode(m)
+		} else if v, ok := klipytest.ParseVariant(n); ok {
+			s.Play(v, true)
+		}
+	}
 }
 
 // printSandboxKeys tells the integrator where the fake is and which keys it
 // accepts: the full key and narrower ones, to see tools filtered by scope.
 func printSandboxKeys(w io.Writer, base string) {
 	fmt.Fprintf(w, "klipy-mcp sandbox: fake Klipy API at %s\n  keys:\n", base)
-	for _, k := range klipytest.SandboxKeys {
+	for _, k := range klipytest.SandboxKeys() {
 		fmt.Fprintf(w, "    %-32s %s\n", k.Token, strings.Join(k.Scopes, " "))
 	}
 	fmt.Fprintf(w, "  try: klipy-mcp stdio --base-url %s --api-key %s\n", base, klipytest.SandboxKey)

@@ -78,6 +78,7 @@ type Limiter struct {
 	opts   Options
 	id     string              // this replica's member in the heartbeat set
 	pauses *klipy.LocalLimiter // the pauses the server asked for (klipy.Pauser)
+	now    func() time.Time    // the clock of outage warnings and probes; tests move it
 
 	replicas atomic.Int64 // replicas last seen in Redis, at least 1
 	lastWarn atomic.Int64 // unix nanoseconds of the last outage warning
@@ -114,7 +115,7 @@ func New(rdb redis.UniversalClient, opts Options) *Limiter {
 		opts.ReplicaTTL = 3 * opts.HeartbeatInterval
 	}
 	l := &Limiter{rdb: rdb, rl: redis_rate.NewLimiter(rdb), opts: opts, pauses: klipy.NewLocalLimiter(),
-		id: strconv.FormatUint(rand.Uint64(), 36)}
+		id: strconv.FormatUint(rand.Uint64(), 36), now: time.Now}
 	l.replicas.Store(1)
 	return l
 }
@@ -167,7 +168,7 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 	if perMinute <= 0 {
 		return ctx.Err()
 	}
-	if l.opts.Fallback != nil && time.Now().UnixNano() < l.probeAt.Load() {
+	if l.opts.Fallback != nil && l.now().UnixNano() < l.probeAt.Load() {
 		return l.fallback(ctx, key, perMinute, nil)
 	}
 	rkey := l.bucket(key)
@@ -244,7 +245,7 @@ func (l *Limiter) fail(ctx context.Context, key string, perMinute int, err error
 func (l *Limiter) fallback(ctx context.Context, key string, perMinute int, err error) error {
 	n := int(l.replicas.Load())
 	share := Share(perMinute, n)
-	if last, now := l.lastWarn.Load(), time.Now().UnixNano(); err != nil && now-last >= int64(l.opts.WarnEvery) && l.lastWarn.CompareAndSwap(last, now) {
+	if last, now := l.lastWarn.Load(), l.now().UnixNano(); err != nil && now-last >= int64(l.opts.WarnEvery) && l.lastWarn.CompareAndSwap(last, now) {
 		l.opts.Logger.Warn("redis rate limiter unavailable; each replica paces itself with its share of the budget",
 			"err", err, "replicas", n, "per_minute", perMinute, "share", share)
 	}
@@ -255,7 +256,7 @@ func (l *Limiter) fallback(ctx context.Context, key string, perMinute int, err e
 // ProbeEvery.
 func (l *Limiter) markDown() {
 	l.down.Store(true)
-	l.probeAt.Store(time.Now().Add(l.opts.ProbeEvery).UnixNano())
+	l.probeAt.Store(l.now().Add(l.opts.ProbeEvery).UnixNano())
 }
 
 // up notes a Redis call that worked, and says so once after an outage.
@@ -345,7 +346,7 @@ func (l *Limiter) Paused(bucket string) time.Duration {
 }
 
 // outage reports that Redis failed lately and is not to be asked yet.
-func (l *Limiter) outage() bool { return time.Now().UnixNano() < l.probeAt.Load() }
+func (l *Limiter) outage() bool { return l.now().UnixNano() < l.probeAt.Load() }
 
 // pauseKey names the Redis key of a bucket's pause.
 func (l *Limiter) pauseKey(bucket string) string { return l.bucket(bucket) + ":pause" }

@@ -234,3 +234,44 @@ func TestOutageProbesRedisSparingly(t *testing.T) {
 		t.Errorf("%d warnings and %d notes that Redis is back; want 1 and 0 (no probe was due)", w, i)
 	}
 }
+
+// TestOutageWarnsOncePerWarnEvery: through a sustained outage, with a call
+// every second (each one a failed probe), the limiter logs one warning, no
+// other until DefaultWarnEvery has passed, and the next one then.
+func TestOutageWarnsOncePerWarnEvery(t *testing.T) {
+	r := startTCPRedis(t)
+	logs := &logCount{counts: map[slog.Level]int{}}
+	// After PoolSize failed dials go-redis starts a redialling goroutine
+	// that notices a closed pool only a second later; this test's ~60 failed
+	// probes stay under a pool of 100, so goleak sees the pool end cleanly.
+	l := replica(t, r.url()+"&pool_size=100", redislimit.Options{Fallback: klipy.NewLocalLimiter(), Logger: slog.New(logs)})
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	redislimit.SetClock(l, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
+	r.stop()
+	callAt := func(offset time.Duration) int {
+		t.Helper()
+		mu.Lock()
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(offset)
+		mu.Unlock()
+		if err := l.Wait(context.Background(), "key:warn", 1_000_000); err != nil {
+			t.Fatalf("Wait at +%v: %v", offset, err)
+		}
+		return logs.count(slog.LevelWarn)
+	}
+	every := redislimit.DefaultWarnEvery
+	for s := time.Duration(0); s < every; s += time.Second {
+		if w := callAt(s); w != 1 {
+			t.Fatalf("at +%v into the outage: %d warnings, want 1", s, w)
+		}
+	}
+	if w := callAt(every); w != 2 {
+		t.Errorf("at +%v: %d warnings, want the second one", every, w)
+	}
+	if w := callAt(2*every - time.Second); w != 2 {
+		t.Errorf("at +%v: %d warnings, want still 2", 2*every-time.Second, w)
+	}
+	if w := callAt(2 * every); w != 3 {
+		t.Errorf("at +%v: %d warnings, want the third one", 2*every, w)
+	}
+}

@@ -17,13 +17,16 @@ import (
 //go:embed demo/workspace.json
 var demoWorkspace []byte
 
-// SandboxKeys are the keys NewSandbox accepts, all on the demo workspace:
-// SandboxKey with every scope, then narrower ones, so that integrators see
-// tools filtered by scope.
-var SandboxKeys = []Key{
-	{Token: SandboxKey, Org: SandboxOrg, Scopes: []string{ScopeAll}},
-	{Token: SandboxReadOnlyKey, Org: SandboxOrg, Scopes: []string{"people:read", "companies:read", "interactions:read"}},
-	{Token: SandboxPeopleReadKey, Org: SandboxOrg, Scopes: []string{"people:read"}},
+// SandboxKeys returns the keys NewSandbox accepts, all on the demo
+// workspace: SandboxKey with every scope, then narrower ones, so that
+// integrators see tools filtered by scope. Each call builds them afresh, so
+// a caller may change what it gets without changing the sandbox.
+func SandboxKeys() []Key {
+	return []Key{
+		{Token: SandboxKey, Org: SandboxOrg, Scopes: []string{ScopeAll}},
+		{Token: SandboxReadOnlyKey, Org: SandboxOrg, Scopes: []string{"people:read", "companies:read", "interactions:read"}},
+		{Token: SandboxPeopleReadKey, Org: SandboxOrg, Scopes: []string{"people:read"}},
+	}
 }
 
 // The sandbox's narrower keys.
@@ -35,11 +38,11 @@ const (
 )
 
 // NewSandbox returns a fake seeded with the demo workspace under org
-// SandboxOrg, accepting SandboxKeys. Its request log keeps the last 1000
+// SandboxOrg, accepting SandboxKeys(). Its request log keeps the last 1000
 // requests, so a long-running sandbox does not grow.
 func NewSandbox() *Server {
 	s := New(Options{LogLimit: 1000})
-	for _, k := range SandboxKeys {
+	for _, k := range SandboxKeys() {
 		s.AddKey(k)
 	}
 	if err := s.SeedDemo(SandboxOrg); err != nil {

@@ -138,3 +138,18 @@ func checkInteractions(t *testing.T, ints []map[string]any, people, companies ma
 		t.Errorf("%d summaries with HTML, want a few", html)
 	}
 }
+
+// TestSandboxKeysIsACopy: changing what SandboxKeys returns changes neither
+// the next answer nor the keys a new sandbox accepts.
+func TestSandboxKeysIsACopy(t *testing.T) {
+	keys := klipytest.SandboxKeys()
+	keys[0].Token = "klipy_api_changed"
+	keys[1].Scopes[0] = klipytest.ScopeAll
+	again := klipytest.SandboxKeys()
+	if again[0].Token != klipytest.SandboxKey || again[1].Scopes[0] != "people:read" {
+		t.Fatalf("SandboxKeys() after a change to its last answer = %+v", again)
+	}
+	_, hc := sandboxClient(t)
+	must(t, doRequest(t, hc, klipytest.SandboxKey, "GET", sandboxURL+"/authenticate", nil), 200)
+	mustFail(t, doRequest(t, hc, "klipy_api_changed", "GET", sandboxURL+"/authenticate", nil), 401, "invalid_api_key")
+}
