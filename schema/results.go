@@ -12,8 +12,12 @@ import (
 type Record[T any] struct{ Value any }
 
 // MarshalJSON encodes Value as it is, without HTML escaping, so the
-// structured result and its text block read the same.
+// structured result and its text block read the same. A Value that is
+// already JSON (json.RawMessage) is written as it is.
 func (r Record[T]) MarshalJSON() ([]byte, error) {
+	if raw, ok := r.Value.(json.RawMessage); ok && raw != nil {
+		return raw, nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -35,5 +35,6 @@ func compactJSON(v any) (string, error) {
 	return string(klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n"))), nil
 }
 
-// shapeOne shapes a single record for a get or write result.
-func shapeOne(v any) (any, error) { return recordShaper().shape(v) }
+// shapeOne shapes a single record for a get or write result, as the JSON
+// the result carries.
+func shapeOne(v any) (any, error) { return recordShaper().shapeJSON(v) }

@@ -1,0 +1,67 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// FuzzShapeJSON checks that shapeJSON writes the bytes encoding/json writes
+// for the shaped value (shape, then encode without HTML escaping).
+func FuzzShapeJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"b":"x","a":[1,2.5e3,-0,true,false,null],"c":{"d":"\u00e9\n","a\u200b":"<b>hi</b> there"}}`,
+		`{"notes":"a very long note that is cut","tags":["one","twenty characters!"],"z":{}}`,
+		`{"a":1,"a":2}`, "{\"k\":\"bad\xff\"}", ` {"k" : [ {} , [] ] } `, `{"q":"say \"hi\"\\ \t\r\n\u0001"}`,
+		`{"s":"\u2028 and \u2029 and … and <&>"}`, `{"c":"b","b":"a","a":{"y":1,"x":2}}`, `[]`, `"s"`, `{}`,
+	} {
+		f.Add([]byte(s))
+	}
+	sh := shaper{limit: 12, how: func(field string) string { return "cut in " + field }}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) {
+			return
+		}
+		v, err := decodeStd(b)
+		if err != nil || keysCollide(v) {
+			return // a decoded map keeps one of colliding keys at random
+		}
+		want, err := sh.shape(json.RawMessage(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJSON, err := encodeValue(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := sh.shapeJSON(json.RawMessage(b))
+		if err != nil {
+			t.Fatalf("shapeJSON(%q): %v", b, err)
+		}
+		if !bytes.Equal(got, wantJSON) {
+			t.Errorf("shapeJSON(%q)\n = %s\nwant %s", b, got, wantJSON)
+		}
+	})
+}
+
+// keysCollide reports whether two keys of one object in v are the same once
+// sanitised.
+func keysCollide(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		seen := map[string]bool{}
+		for k, e := range x {
+			if seen[sanitizeText(k)] || keysCollide(e) {
+				return true
+			}
+			seen[sanitizeText(k)] = true
+		}
+	case []any:
+		for _, e := range x {
+			if keysCollide(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
