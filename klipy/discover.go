@@ -66,6 +66,13 @@ func (c *Client) Discover(ctx context.Context) error {
 	}
 }
 
+// Discovered reports whether Discover would answer at once, without a new
+// check of the key: callers on a hot path skip setting up a wait.
+func (c *Client) Discovered() bool {
+	done, _ := c.discovered()
+	return done
+}
+
 // discovered reports whether Discover can answer without a new check, and
 // that answer.
 func (c *Client) discovered() (bool, error) {

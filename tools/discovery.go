@@ -39,6 +39,11 @@ const listWait = time.Second
 // so listing never queues behind a failing upstream; on failure the list
 // is the one for unknown scopes.
 func learnScopes(ctx context.Context, c *klipy.Client) {
+	// mcp-go filters every tools/call through here: once the key is
+	// known, no wait needs a deadline.
+	if c.Discovered() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, listWait)
 	defer cancel()
 	_ = c.Discover(ctx)
