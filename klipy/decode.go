@@ -42,10 +42,12 @@ func unwrap(body []byte) (*envelope, error) {
 		RequestID string `json:"request_id"`
 		CamelID   string `json:"requestId"`
 	}
-	_ = json.Unmarshal(top["meta"], &meta)
-	env.requestID = firstOf(meta.RequestID, meta.CamelID)
+	if raw := top["meta"]; raw != nil {
+		_ = json.Unmarshal(raw, &meta)
+		env.requestID = firstOf(meta.RequestID, meta.CamelID)
+	}
 	var ok bool
-	if json.Unmarshal(top["success"], &ok) == nil && top["success"] != nil && !ok {
+	if raw := top["success"]; raw != nil && string(raw) != "true" && json.Unmarshal(raw, &ok) == nil && !ok {
 		var msg string
 		_ = json.Unmarshal(top["error"], &msg)
 		env.failed = firstOf(msg, scalarString(top["message"]), "the API reported failure")
@@ -78,11 +80,21 @@ func decodeRecord(body []byte, v any) (*envelope, error) {
 // encoding/json's two more passes over b (validation, then finding the
 // value's end).
 func decodeValid(b []byte, v any) error {
+	if r, ok := v.(fieldsReader); ok {
+		if i := skipSpace(b, 0); i < len(b) && b[i] == '{' {
+			r.readFields(splitObject(b[i:])) // valid: no second validation
+			return nil
+		}
+	}
 	if u, ok := v.(json.Unmarshaler); ok {
 		return u.UnmarshalJSON(b)
 	}
 	return json.Unmarshal(b, v)
 }
+
+// fieldsReader is a record that reads itself from the members of a valid
+// object.
+type fieldsReader interface{ readFields(m fields) }
 
 // listKeys are the names a wrapped list has been seen or guessed under.
 // "edges" (Relay: [{node, cursor}]) is unwrapped to its nodes.

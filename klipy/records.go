@@ -14,6 +14,12 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+	p.readFields(m)
+	return nil
+}
+
+// readFields reads a person from the members of its object.
+func (p *Person) readFields(m fields) {
 	*p = Person{}
 	m.str(&p.ID, "id", "_id", "personId")
 	m.str(&p.Email, "email")
@@ -27,7 +33,6 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	m.time(&p.CreatedAt, "createdAt", "created_at")
 	m.time(&p.UpdatedAt, "updatedAt", "updated_at")
 	p.Extra = m.extra()
-	return nil
 }
 
 // MarshalJSON writes the person with the API's field names plus Extra.
@@ -54,6 +59,12 @@ func (c *Company) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+	c.readFields(m)
+	return nil
+}
+
+// readFields reads a company from the members of its object.
+func (c *Company) readFields(m fields) {
 	*c = Company{}
 	m.str(&c.ID, "id", "_id", "companyId")
 	m.str(&c.Name, "name")
@@ -69,7 +80,6 @@ func (c *Company) UnmarshalJSON(b []byte) error {
 	m.time(&c.CreatedAt, "createdAt", "created_at")
 	m.time(&c.UpdatedAt, "updatedAt", "updated_at")
 	c.Extra = m.extra()
-	return nil
 }
 
 // MarshalJSON writes the company with the API's field names plus Extra.
@@ -102,6 +112,12 @@ func (it *Interaction) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
+	it.readFields(m)
+	return nil
+}
+
+// readFields reads an interaction from the members of its object.
+func (it *Interaction) readFields(m fields) {
 	*it = Interaction{}
 	m.str(&it.ID, "id", "_id", "interactionId")
 	m.str(&it.Type, "type")
@@ -116,7 +132,6 @@ func (it *Interaction) UnmarshalJSON(b []byte) error {
 	m.time(&it.CreationTime, "creationTime", "creation_time", "createdAt", "created_at")
 	m.time(&it.InteractionDate, "interactionDate", "interaction_date")
 	it.Extra = m.extra()
-	return nil
 }
 
 // MarshalJSON writes the interaction with the API's field names plus Extra.
