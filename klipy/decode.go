@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // This file is the tolerant reader of response bodies (SPEC §1): the
@@ -38,13 +39,8 @@ func unwrap(body []byte) (*envelope, error) {
 		return env, nil // an array or a scalar: a bare payload
 	}
 	env.top = top
-	var meta struct {
-		RequestID string `json:"request_id"`
-		CamelID   string `json:"requestId"`
-	}
 	if raw := top["meta"]; raw != nil {
-		_ = json.Unmarshal(raw, &meta)
-		env.requestID = firstOf(meta.RequestID, meta.CamelID)
+		env.requestID = requestIDOf(raw)
 	}
 	var ok bool
 	if raw := top["success"]; raw != nil && string(raw) != "true" && json.Unmarshal(raw, &ok) == nil && !ok {
@@ -58,6 +54,59 @@ func unwrap(body []byte) (*envelope, error) {
 		}
 	}
 	return env, nil
+}
+
+// requestIDOf reads meta's request_id (or requestId) as json.Unmarshal
+// into a struct would, field names matched without regard to case; the
+// usual meta, valid (unwrap checked the body) with one plain "request_id",
+// is read without reflection or copies.
+func requestIDOf(meta json.RawMessage) string {
+	if id, ok := plainMember(meta, "request_id"); ok && id != "" {
+		return id
+	}
+	var ids struct {
+		RequestID string `json:"request_id"`
+		CamelID   string `json:"requestId"`
+	}
+	_ = json.Unmarshal(meta, &ids)
+	return firstOf(ids.RequestID, ids.CamelID)
+}
+
+// plainMember returns the plain string value of name in the valid object
+// b, and false when b is not an object, name is missing or not a plain
+// string, or another key would match name for encoding/json.
+func plainMember(b []byte, name string) (string, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return "", false
+	}
+	var val []byte
+	for i = skipSpace(b, i+1); i < len(b) && b[i] == '"'; {
+		end, escaped := stringEnd(b, i)
+		if end-1 <= i {
+			return "", false // not valid after all
+		}
+		key := b[i+1 : end-1]
+		i = skipSpace(b, end)
+		if i = skipSpace(b, i+1); i >= len(b) { // the colon
+			return "", false
+		}
+		vend := valueEnd(b, i)
+		switch {
+		case !escaped && string(key) == name:
+			val = b[i:vend]
+		case escaped || strings.EqualFold(string(key), name):
+			return "", false
+		}
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	if i >= len(b) || b[i] != '}' || val == nil {
+		return "", false
+	}
+	return plainString(val)
 }
 
 // decodeRecord decodes the payload of body into v.

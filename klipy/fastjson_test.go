@@ -65,3 +65,28 @@ func FuzzObjectOf(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRequestID checks requestIDOf against json.Unmarshal into the struct
+// it stands for, on valid JSON as unwrap hands it (and that it does not
+// panic on anything else).
+func FuzzRequestID(f *testing.F) {
+	for _, s := range []string{`{"request_id":"r1","api_version":"1"}`, `{"requestId":"r2"}`, `{"request_id":""}`,
+		`{"Request_ID":"a","request_id":"b"}`, `{"request_id":"b","REQUEST_ID":"a"}`, `{"request_id":5,"requestId":"c"}`,
+		`{"request_id":"\u00e9"}`, `[]`, `null`, `{"request_id":"x"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var ids struct {
+			RequestID string `json:"request_id"`
+			CamelID   string `json:"requestId"`
+		}
+		_ = json.Unmarshal(b, &ids)
+		got := requestIDOf(b)
+		if !json.Valid(b) {
+			return
+		}
+		if want := firstOf(ids.RequestID, ids.CamelID); got != want {
+			t.Errorf("requestIDOf(%q) = %q, json.Unmarshal: %q", b, got, want)
+		}
+	})
+}
