@@ -215,7 +215,7 @@ func (c *Client) send(ctx context.Context, op, method, url string, body []byte) 
 		return exchange{err: err, sent: !isDialError(err)}
 	}
 	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, MaxResponseBytes+1))
+	b, err := readAll(io.LimitReader(res.Body, MaxResponseBytes+1), res.ContentLength)
 	c.hookRequest(op, res.StatusCode, time.Since(start))
 	b = c.redact(b) // the exchange boundary: nothing below sees a key the upstream echoed
 	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
@@ -227,6 +227,29 @@ func (c *Client) send(ctx context.Context, op, method, url string, body []byte) 
 		ex.final = true
 	}
 	return ex
+}
+
+// readAll is io.ReadAll with the buffer sized from the answer's
+// Content-Length (size, -1 when unknown), so a body is read without
+// regrowing and copying the buffer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 0 || size > MaxResponseBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that meets EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func (c *Client) setHeaders(req *http.Request, hasBody bool) {

@@ -83,9 +83,9 @@ func (c *Client) observe(ex exchange) *Response {
 	h := ex.header
 	resp := &Response{StatusCode: ex.status, RequestID: requestID(h)}
 	resp.RateLimit = RateLimit{
-		Limit:     headerInt(h, "X-RateLimit-Limit"),
-		Remaining: headerInt(h, "X-RateLimit-Remaining"),
-		Reset:     parseReset(h.Get("X-RateLimit-Reset"), time.Now()),
+		Limit:     headerInt(h, hdrLimit),
+		Remaining: headerInt(h, hdrRemaining),
+		Reset:     parseReset(h.Get(hdrReset), time.Now()),
 	}
 	switch {
 	case ex.status == http.StatusTooManyRequests:
@@ -103,7 +103,7 @@ func (c *Client) retryWait(h http.Header) time.Duration {
 	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
 		return d
 	}
-	if t := parseReset(h.Get("X-RateLimit-Reset"), now); !t.IsZero() {
+	if t := parseReset(h.Get(hdrReset), now); !t.IsZero() {
 		return t.Sub(now)
 	}
 	return time.Second
@@ -114,9 +114,21 @@ func requestID(h http.Header) string {
 	return firstOf(h.Get("X-Request-Id"), h.Get("Request-Id"), h.Get("X-Klipy-Request-Id"))
 }
 
+// The rate-limit headers, spelt canonically so that reading them does not
+// build the canonical key on every answer.
+const (
+	hdrLimit     = "X-Ratelimit-Limit"
+	hdrRemaining = "X-Ratelimit-Remaining"
+	hdrReset     = "X-Ratelimit-Reset"
+)
+
 // headerInt reads an integer header, -1 when absent or unreadable.
 func headerInt(h http.Header, name string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(h.Get(name)))
+	v := h.Get(name)
+	if v == "" {
+		return -1 // absent: spares Atoi's error
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
 		return -1
 	}
@@ -128,6 +140,9 @@ func headerInt(h http.Header, name string) int {
 // (no window lasts 11 days), smaller ones seconds from now. The result is at most maxWindowWait ahead and never
 // before now; zero when absent or unreadable.
 func parseReset(v string, now time.Time) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f < 0 {
 		return time.Time{}
