@@ -93,6 +93,9 @@ func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 			return invalidArg(r, "is required") // an empty id or title is as good as none
 		}
 	}
+	if assignFlat(clean, into) {
+		return nil
+	}
 	b, err := json.Marshal(clean)
 	if err != nil {
 		return err

@@ -35,3 +35,37 @@ func FuzzDecodeArgs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAssignFlat checks assignFlat against what decodeWith did before it:
+// json.Marshal the arguments, then json.Unmarshal them into the type.
+func FuzzAssignFlat(f *testing.F) {
+	for i, s := range []string{`{"person_id":"per_1","include_interactions":true,"interactions_limit":5}`,
+		`{"person_id":"x","interactions_limit":5.5}`, `{"Person_ID":"x"}`, `{"limit":1e300}`, `{"query":"jo","limit":20}`,
+		`{"person_id":null}`, `{"interactions_limit":-0}`, `{"person_id":"a\u00e9\u202e"}`} {
+		f.Add(uint8(i), s)
+	}
+	all := defs()
+	f.Fuzz(func(t *testing.T, which uint8, raw string) {
+		d := all[int(which)%len(all)]
+		var args map[string]any
+		if json.Unmarshal([]byte(raw), &args) != nil {
+			return
+		}
+		typ := reflect.TypeOf(d.in)
+		got := reflect.New(typ)
+		if !assignFlat(args, got.Interface()) {
+			return
+		}
+		want := reflect.New(typ)
+		b, err := json.Marshal(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, want.Interface()); err != nil {
+			t.Fatalf("%s(%s): assignFlat took what json.Unmarshal refuses: %v", d.name, raw, err)
+		}
+		if !reflect.DeepEqual(got.Elem().Interface(), want.Elem().Interface()) {
+			t.Errorf("%s(%s): assignFlat %+v, json %+v", d.name, raw, got.Elem().Interface(), want.Elem().Interface())
+		}
+	})
+}
