@@ -86,17 +86,11 @@ func cleanArgument(v any) any {
 	return v
 }
 
-func looksLikeHTML(s string) bool {
-	for i := strings.IndexByte(s, '<'); i >= 0 && i+1 < len(s); {
-		c := s[i+1]
-		if c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z') {
+func looksLikeHTML[T string | []byte](s T) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if c := s[i+1]; s[i] == '<' && (c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z')) {
 			return true
 		}
-		j := strings.IndexByte(s[i+1:], '<')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
 	return false
 }

@@ -3,8 +3,8 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"slices"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -20,7 +20,7 @@ func (sh shaper) shapeJSON(v any) (json.RawMessage, error) {
 		return nil, err
 	}
 	w := shapeWriter{sh: sh, b: b, out: make([]byte, 0, len(b)+len(b)/8+16)}
-	if w.value("") == nil {
+	if w.value(nil) == nil {
 		if w.space(); w.i == len(b) {
 			return w.out, nil
 		}
@@ -59,7 +59,7 @@ func (w *shapeWriter) space() {
 
 // value shapes one value; field is the (sanitised) name of the member it
 // belongs to, for the truncation marker.
-func (w *shapeWriter) value(field string) error {
+func (w *shapeWriter) value(field []byte) error {
 	w.space()
 	if w.i >= len(w.b) {
 		return errUnexpected{}
@@ -74,7 +74,9 @@ func (w *shapeWriter) value(field string) error {
 		if err != nil {
 			return err
 		}
-		s = truncate(sanitizeText(s), w.sh.limit, func() string { return w.sh.how(field) })
+		if !shaped(s, w.sh.limit) {
+			s = []byte(truncate(sanitizeText(string(s)), w.sh.limit, func() string { return w.sh.how(string(field)) }))
+		}
 		w.out = appendJSONString(w.out, s)
 		return nil
 	case c == 't' || c == 'f' || c == 'n':
@@ -107,7 +109,7 @@ func (w *shapeWriter) value(field string) error {
 // member is one written member of an object: its key and where the member
 // (key, colon and value) sits in out.
 type member struct {
-	key        string
+	key        []byte
 	start, end int
 }
 
@@ -135,7 +137,9 @@ func (w *shapeWriter) object() error {
 		if err != nil {
 			return err
 		}
-		k = sanitizeText(k)
+		if !shaped(k, math.MaxInt) {
+			k = []byte(sanitizeText(string(k)))
+		}
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != ':' {
 			return errUnexpected{}
@@ -143,7 +147,7 @@ func (w *shapeWriter) object() error {
 		w.i++
 		if len(ms) > 0 {
 			w.out = append(w.out, ',')
-			ordered = ordered && ms[len(ms)-1].key < k
+			ordered = ordered && bytes.Compare(ms[len(ms)-1].key, k) < 0
 		}
 		start := len(w.out)
 		w.out = appendJSONString(w.out, k)
@@ -176,11 +180,11 @@ func (w *shapeWriter) object() error {
 // key, keeping the last of equal keys.
 func (w *shapeWriter) reorder(open int, ms []member) {
 	written := append([]byte(nil), w.out[open:]...)
-	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
 	w.out = append(w.out[:open], '{')
 	first := true
 	for i, m := range ms {
-		if i+1 < len(ms) && ms[i+1].key == m.key {
+		if i+1 < len(ms) && bytes.Equal(ms[i+1].key, m.key) {
 			continue
 		}
 		if !first {
@@ -191,7 +195,7 @@ func (w *shapeWriter) reorder(open int, ms []member) {
 	}
 }
 
-func (w *shapeWriter) array(field string) error {
+func (w *shapeWriter) array(field []byte) error {
 	w.i++ // [
 	w.out = append(w.out, '[')
 	w.space()
@@ -224,9 +228,10 @@ func (w *shapeWriter) array(field string) error {
 	}
 }
 
-// str reads a string token; one with escapes or invalid UTF-8 is decoded
-// by encoding/json, which also replaces what is not UTF-8.
-func (w *shapeWriter) str() (string, error) {
+// str reads a string token, as a slice of b when it needs no decoding;
+// one with escapes or invalid UTF-8 is decoded by encoding/json, which also
+// replaces what is not UTF-8.
+func (w *shapeWriter) str() ([]byte, error) {
 	start := w.i
 	plain := true
 	for j := start + 1; j < len(w.b); j++ {
@@ -235,36 +240,60 @@ func (w *shapeWriter) str() (string, error) {
 			w.i = j + 1
 			in := w.b[start+1 : j]
 			if plain && utf8.Valid(in) {
-				return string(in), nil
+				return in, nil
 			}
 			var s string
 			if err := json.Unmarshal(w.b[start:w.i], &s); err != nil {
-				return "", errUnexpected{}
+				return nil, errUnexpected{}
 			}
-			return s, nil
+			return []byte(s), nil
 		case c == '\\':
 			plain = false
 			j++
 		case c < 0x20:
-			return "", errUnexpected{}
+			return nil, errUnexpected{}
 		}
 	}
-	return "", errUnexpected{}
+	return nil, errUnexpected{}
+}
+
+// shaped reports whether s is already what sanitizeText and truncate to
+// limit make of it (no markup, no invisible character, valid UTF-8, short
+// enough), so it is written as it is, without building strings from it.
+func shaped(s []byte, limit int) bool {
+	if len(s) > limit && utf8.RuneCount(s) > limit || looksLikeHTML(s) {
+		return false
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return false // ASCII controls are invisible
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && n == 1 || invisible(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // appendJSONString appends s as encoding/json writes it without HTML
 // escaping. Sanitised text is valid UTF-8 with no control characters but
 // newline and tab, so the rest (other controls, U+2028 and U+2029, invalid
 // bytes) is left to encoding/json itself.
-func appendJSONString(dst []byte, s string) []byte {
-	slow := !utf8.ValidString(s)
+func appendJSONString(dst, s []byte) []byte {
+	slow := !utf8.Valid(s)
 	for i := 0; i < len(s) && !slow; i++ {
 		c := s[i]
 		slow = c < 0x20 && c != '\n' && c != '\t' && c != '\r' ||
-			c == 0xE2 && (strings.HasPrefix(s[i:], "\u2028") || strings.HasPrefix(s[i:], "\u2029"))
+			c == 0xE2 && (bytes.HasPrefix(s[i:], []byte("\u2028")) || bytes.HasPrefix(s[i:], []byte("\u2029")))
 	}
 	if slow {
-		b, _ := encodeValue(s)
+		b, _ := encodeValue(string(s))
 		return append(dst, b...)
 	}
 	dst = append(dst, '"')
