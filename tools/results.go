@@ -12,13 +12,13 @@ import (
 // success returns v as structuredContent and as a compact JSON text block
 // (some clients show only one of them).
 func success(v any) *mcp.CallToolResult {
-	text, err := compactJSON(v)
+	b, err := compactJSONBytes(v)
 	if err != nil {
 		return errorResult("klipy-mcp could not encode the result (" + err.Error() + "); this is a bug, please report it.")
 	}
 	// structuredContent carries the same bytes as the text block, so the
 	// result is encoded once rather than again by reflection on the wire.
-	return mcp.NewToolResultStructured(json.RawMessage(text), text)
+	return mcp.NewToolResultStructured(json.RawMessage(b), string(b))
 }
 
 // compactJSON encodes v for a tool result or a resource. Every record that
@@ -26,13 +26,19 @@ func success(v any) *mcp.CallToolResult {
 // scrubbed from it (SPEC §10): the client scrubs the raw bytes it reads, but
 // a key written with JSON escapes only becomes literal once decoded.
 func compactJSON(v any) (string, error) {
+	b, err := compactJSONBytes(v)
+	return string(b), err
+}
+
+// compactJSONBytes is compactJSON's bytes, for a caller that keeps them.
+func compactJSONBytes(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return "", err
+		return nil, err
 	}
-	return string(klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n"))), nil
+	return klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n")), nil
 }
 
 // shapeOne shapes a single record for a get or write result, as the JSON
