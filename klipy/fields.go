@@ -240,28 +240,54 @@ func (m fields) extra() map[string]json.RawMessage {
 }
 
 // objWriter writes a JSON object: known fields first in a fixed order, empty
-// ones omitted, then the Extra fields in key order.
+// ones omitted, then the Extra fields in key order. Values are built in one
+// scratch buffer, and the names written are kept in a slice (a map once
+// there are many), so writing a record allocates little besides the
+// output.
 type objWriter struct {
-	buf  bytes.Buffer
-	seen map[string]bool
-	err  error
+	buf     bytes.Buffer
+	open    bool
+	names   []string
+	many    map[string]bool // the names, once there are more than fewNames
+	scratch []byte
+	compact bytes.Buffer
+	err     error
 }
 
+const fewNames = 32
+
 func (w *objWriter) raw(name string, v []byte) {
-	if w.seen == nil {
-		w.seen = map[string]bool{}
+	if !w.open {
+		w.open = true
+		w.buf.Grow(512) // most records fit: no regrowth on the way there
 		w.buf.WriteByte('{')
 	}
-	if w.seen[name] {
+	if w.written(name) {
 		return
 	}
-	if len(w.seen) > 0 {
+	if len(w.names) > 0 {
 		w.buf.WriteByte(',')
 	}
-	w.seen[name] = true
+	w.names = append(w.names, name)
+	if w.many != nil {
+		w.many[name] = true
+	} else if len(w.names) > fewNames {
+		w.many = make(map[string]bool, 2*len(w.names))
+		for _, n := range w.names {
+			w.many[n] = true
+		}
+	}
 	w.buf.Write(appendString(w.buf.AvailableBuffer(), name))
 	w.buf.WriteByte(':')
 	w.buf.Write(v)
+}
+
+// written reports whether name has been written already.
+func (w *objWriter) written(name string) bool {
+	if w.many != nil {
+		return w.many[name]
+	}
+	return slices.Contains(w.names, name)
 }
 
 // appendString appends s as a JSON string, byte for byte as json.Marshal
@@ -289,7 +315,8 @@ func (w *objWriter) value(name string, v any) {
 
 func (w *objWriter) str(name, v string) {
 	if v != "" {
-		w.raw(name, appendString(nil, v))
+		w.scratch = appendString(w.scratch[:0], v)
+		w.raw(name, w.scratch)
 	}
 }
 
@@ -301,7 +328,8 @@ func (w *objWriter) strs(name string, v []string) {
 
 func (w *objWriter) time(name string, t Time) {
 	if !t.IsZero() {
-		w.raw(name, t.appendJSON(nil))
+		w.scratch = t.appendJSON(w.scratch[:0])
+		w.raw(name, w.scratch)
 	}
 }
 
@@ -312,12 +340,12 @@ func (w *objWriter) extra(m map[string]json.RawMessage) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, m[k]); err != nil {
+		w.compact.Reset()
+		if err := json.Compact(&w.compact, m[k]); err != nil {
 			w.err = errors.Join(w.err, err)
 			continue
 		}
-		w.raw(k, buf.Bytes())
+		w.raw(k, w.compact.Bytes())
 	}
 }
 
@@ -325,7 +353,7 @@ func (w *objWriter) bytes() ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	if w.seen == nil {
+	if !w.open {
 		return []byte("{}"), nil
 	}
 	w.buf.WriteByte('}')

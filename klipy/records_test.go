@@ -2,6 +2,8 @@ package klipy_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,5 +132,30 @@ func TestInteractionTypesIsACopy(t *testing.T) {
 	types[0] = "CHANGED"
 	if again := klipy.InteractionTypes(); again[0] != klipy.TypeDirectMessage {
 		t.Errorf("InteractionTypes() after a change to its last answer = %v", again)
+	}
+}
+
+// TestPersonJSONManyExtras writes a record with more extra fields than the
+// writer tracks in a slice: each name still appears once, the known field
+// winning over an extra of the same name that sorts after 40 others.
+func TestPersonJSONManyExtras(t *testing.T) {
+	t.Parallel()
+	p := klipy.Person{ID: "p1", Email: "a@b.co", Extra: map[string]json.RawMessage{"email": json.RawMessage(`"other"`)}}
+	for i := range 40 {
+		p.Extra[fmt.Sprintf("a%02d", i)] = json.RawMessage(fmt.Sprint(i))
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 42 || got["email"] != "a@b.co" || got["a39"] != 39.0 {
+		t.Errorf("%d fields, email %v, a39 %v: %s", len(got), got["email"], got["a39"], b)
+	}
+	if n := strings.Count(string(b), `"email":`); n != 1 {
+		t.Errorf("email written %d times: %s", n, b)
 	}
 }
