@@ -40,7 +40,7 @@ func objectOf(b []byte) (fields, error) {
 // as json.Unmarshal into a map of raw messages would (the last of
 // duplicate keys wins) without its second pass and copies.
 func splitObject(b []byte) fields {
-	m := make(fields, countMembers(b)) // sized once: no regrowth while filling
+	m := fields{}
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
 		end, escaped := stringEnd(b, i)
@@ -58,23 +58,6 @@ func splitObject(b []byte) fields {
 		}
 	}
 	return m
-}
-
-// countMembers counts the members of a valid JSON object.
-func countMembers(b []byte) int {
-	n := 0
-	i := skipSpace(b, 1)
-	for i < len(b) && b[i] == '"' {
-		n++
-		end, _ := stringEnd(b, i)
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the colon
-		i = skipSpace(b, valueEnd(b, i))
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
-	}
-	return n
 }
 
 func skipSpace(b []byte, i int) int {
