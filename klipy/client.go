@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -88,6 +89,11 @@ type Client struct {
 	http      *http.Client
 	version   string
 	userAgent string
+	// Header values shared by every request (net/http only reads them):
+	// the key's header, and the User-Agent of the last caller suffix.
+	keyHeader []string
+	agentHdr  []string // userAgent's
+	agent     atomic.Pointer[agentHeader]
 	rateLimit int
 	orgLimit  int
 	limiter   Limiter
@@ -175,6 +181,11 @@ func New(opts Options) (*Client, error) {
 
 		discoveryGate: opts.DiscoveryGate,
 	}
+	c.agentHdr = []string{c.userAgent}
+	c.keyHeader = []string{"Bearer " + c.key}
+	if c.auth == AuthAPIKeyHeader {
+		c.keyHeader = []string{c.key}
+	}
 	if c.http == nil {
 		c.http = defaultHTTPClient
 	}
@@ -215,6 +226,29 @@ type userAgentKey struct{}
 // caller is named per request.
 func WithUserAgent(ctx context.Context, suffix string) context.Context {
 	return context.WithValue(ctx, userAgentKey{}, suffix)
+}
+
+// agentHeader is a User-Agent header value and the caller suffix it was
+// built for.
+type agentHeader struct {
+	suffix string
+	value  []string
+}
+
+// agentFor returns the User-Agent header value for a request under ctx. The
+// last suffix's value is kept, so a caller's calls build it once; one
+// entry, so that callers cannot grow it.
+func (c *Client) agentFor(ctx context.Context) []string {
+	suffix, ok := ctx.Value(userAgentKey{}).(string)
+	if !ok {
+		return c.agentHdr
+	}
+	if a := c.agent.Load(); a != nil && a.suffix == suffix {
+		return a.value
+	}
+	a := &agentHeader{suffix: suffix, value: []string{userAgent(c.version, suffix)}}
+	c.agent.Store(a)
+	return a.value
 }
 
 // userAgent builds "klipy-mcp/<version> (+<suffix>)", the suffix cleaned of

@@ -253,21 +253,21 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 }
 
 func (c *Client) setHeaders(req *http.Request, hasBody bool) {
+	// Canonical names, values shared between requests: no allocation.
+	h := req.Header
 	if c.auth == AuthAPIKeyHeader {
-		req.Header.Set("X-Klipy-Api-Key", c.key)
+		h["X-Klipy-Api-Key"] = c.keyHeader
 	} else {
-		req.Header.Set("Authorization", "Bearer "+c.key)
+		h["Authorization"] = c.keyHeader
 	}
-	ua := c.userAgent
-	if suffix, ok := req.Context().Value(userAgentKey{}).(string); ok {
-		ua = userAgent(c.version, suffix)
-	}
-	req.Header.Set("User-Agent", ua)
-	req.Header.Set("Accept", "application/json")
+	h["User-Agent"] = c.agentFor(req.Context())
+	h["Accept"] = jsonHeader
 	if hasBody {
-		req.Header.Set("Content-Type", "application/json")
+		h["Content-Type"] = jsonHeader
 	}
 }
+
+var jsonHeader = []string{"application/json"}
 
 func (c *Client) hookRequest(op string, status int, d time.Duration) {
 	if c.hooks.Request != nil {

@@ -183,18 +183,21 @@ func TestUserAgentPerRequest(t *testing.T) {
 	c, a := newTestClient(t, reply(200, envelope(personJSON)), func(o *klipy.Options) {
 		o.Version, o.UserAgent = "1.2.3", "default/1"
 	})
-	ctx := klipy.WithUserAgent(context.Background(), "Cursor/0.9 (beta)\n")
-	if _, _, err := c.People.Get(ctx, "p1"); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.People.Get(context.Background(), "p1"); err != nil {
-		t.Fatal(err)
+	cursor := klipy.WithUserAgent(context.Background(), "Cursor/0.9 (beta)\n")
+	other := klipy.WithUserAgent(context.Background(), "Other/2")
+	// The client keeps the last caller's header value: switching callers
+	// and back must not mix them up.
+	for _, ctx := range []context.Context{cursor, context.Background(), cursor, other, cursor} {
+		if _, _, err := c.People.Get(ctx, "p1"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var got []string
 	for _, r := range a.requests() {
 		got = append(got, r.Header.Get("User-Agent"))
 	}
-	want := []string{"klipy-mcp/1.2.3 (+Cursor/0.9 beta)", "klipy-mcp/1.2.3 (+default/1)"}
+	want := []string{"klipy-mcp/1.2.3 (+Cursor/0.9 beta)", "klipy-mcp/1.2.3 (+default/1)", "klipy-mcp/1.2.3 (+Cursor/0.9 beta)",
+		"klipy-mcp/1.2.3 (+Other/2)", "klipy-mcp/1.2.3 (+Cursor/0.9 beta)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("User-Agent (-want +got):\n%s", diff)
 	}
