@@ -3,7 +3,6 @@ package hosting
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -269,27 +268,6 @@ func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 func (h *Handler) tooLarge(w http.ResponseWriter) {
 	h.reject(w, http.StatusRequestEntityTooLarge, "body_too_large",
 		fmt.Sprintf("The request body is larger than %d bytes.", h.cfg.MaxBodyBytes))
-}
-
-// inspect reads what the host needs from a JSON-RPC message: its method,
-// the tool a tools/call names, and its protocol era, decided exactly as
-// mcp-go decides it (the header or the body's _meta naming 2026-07-28 or
-// later), so the host never skips a session check mcp-go then relies on.
-func inspect(body []byte, header http.Header) (method, tool string, modern bool) {
-	var msg struct {
-		Method string `json:"method"`
-		Params struct {
-			Name string    `json:"name"`
-			Meta *mcp.Meta `json:"_meta"`
-		} `json:"params"`
-	}
-	_ = json.Unmarshal(body, &msg)
-	modern = mcp.IsModernProtocol(header.Get(mcp.HeaderProtocolVersion)) ||
-		mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
-	if msg.Method == string(mcp.MethodToolsCall) {
-		tool = msg.Params.Name
-	}
-	return msg.Method, tool, modern
 }
 
 // authenticate picks the request's key: its own, else the server key when
