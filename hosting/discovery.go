@@ -56,7 +56,13 @@ func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) 
 		h.unauthorized(w, "invalid_token", "the Klipy API rejected this key")
 		return false
 	}
-	c, err := h.callers.get(key)
+	return h.useCaller(w, req, h.callers, key)
+}
+
+// useCaller sets req's caller to key's, from cs; it answers 500 when the
+// key's client cannot be built.
+func (h *Handler) useCaller(w http.ResponseWriter, req *request, cs *callers, key string) bool {
+	c, err := cs.get(key)
 	if err != nil {
 		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
 		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")

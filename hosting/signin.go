@@ -80,14 +80,7 @@ func (h *Handler) authenticateToken(w http.ResponseWriter, r *http.Request, req 
 		return false
 	}
 	req.grant, req.id, req.ownKey = grant, idOf(key), true
-	c, err := h.oauth.callers.get(key)
-	if err != nil {
-		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
-		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
-		return false
-	}
-	req.caller = c
-	return true
+	return h.useCaller(w, req, h.oauth.callers, key)
 }
 
 // isToken says whether a bearer credential is to be looked up as an access
