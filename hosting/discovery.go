@@ -38,14 +38,17 @@ func (g *discoveryGate) rejected() {
 	}
 }
 
-// newCallerClient returns the constructor of callers' clients: the host's
+// newCallerClient builds the client of a caller's key.
+func (h *Handler) newCallerClient(key string) (*klipy.Client, error) {
+	return h.callerClient(key, h.cfg.Klipy.Hooks)
+}
+
+// callerClient builds the client of a caller's key with hooks: the host's
 // client options plus the process-wide discovery gate.
-func (h *Handler) newCallerClient() func(string) (*klipy.Client, error) {
-	return func(key string) (*klipy.Client, error) {
-		opts := h.clientOptions(key)
-		opts.DiscoveryGate = h.gate.allow
-		return klipy.New(opts)
-	}
+func (h *Handler) callerClient(key string, hooks klipy.Hooks) (*klipy.Client, error) {
+	opts := h.clientOptions(key, hooks)
+	opts.DiscoveryGate = h.gate.allow
+	return klipy.New(opts)
 }
 
 // lookupCaller finds the caller of a request's own key; a key rejected a

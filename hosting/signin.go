@@ -36,8 +36,8 @@ func (h *Handler) initOAuth(mux *http.ServeMux) {
 	h.cfg.OAuth.Routes(mux)
 }
 
-// newTokenClient is newClient for a key reached through a token, with a
-// hook that remembers a 401 from Klipy.
+// newTokenClient is newCallerClient for a key reached through a token, with
+// a hook that remembers a 401 from Klipy.
 func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
 	v, _ := h.oauth.keys.LoadOrStore(idOf(key), new(atomic.Bool))
 	rejected := v.(*atomic.Bool)
@@ -51,10 +51,7 @@ func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
 			next(op, status, d)
 		}
 	}
-	opts := h.clientOptions(key)
-	opts.Hooks = h.metrics.klipyHooks(outer)
-	opts.DiscoveryGate = h.gate.allow
-	return klipy.New(opts)
+	return h.callerClient(key, outer)
 }
 
 // callersOf returns the cache that holds req's caller: keys reached through
