@@ -65,7 +65,7 @@ func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) 
 // useCaller sets req's caller to key's, from cs; it answers 500 when the
 // key's client cannot be built.
 func (h *Handler) useCaller(w http.ResponseWriter, req *request, cs *callers, key string) bool {
-	c, err := cs.get(key)
+	c, err := cs.get(req.id, key)
 	if err != nil {
 		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
 		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
