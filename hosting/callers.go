@@ -76,10 +76,10 @@ func newCallers(cfg Config, newClient func(string) (*klipy.Client, error)) *call
 		rejected: newRejections(cfg.RejectedKeyTTL, cfg.RejectedCacheSize)}
 }
 
-// get returns key's caller, creating its client (in the unverified tier) on
-// first use or after it was evicted or idled out.
-func (cs *callers) get(key string) (*caller, error) {
-	id := idOf(key)
+// get returns the caller of key, whose id the request already computed,
+// creating its client (in the unverified tier) on first use or after it was
+// evicted or idled out.
+func (cs *callers) get(id keyID, key string) (*caller, error) {
 	now := cs.now()
 	cs.mu.Lock()
 	for _, t := range []*tier{cs.known, cs.unverified} {

@@ -21,7 +21,7 @@ func TestCallersCacheIsBounded(t *testing.T) {
 	})
 	get := func(key string) *caller {
 		t.Helper()
-		c, err := cs.get(key)
+		c, err := cs.get(idOf(key), key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,20 +86,21 @@ func TestCallersTiers(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	cfg := Config{ClientCacheSize: 2, UnverifiedCacheSize: 3, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
 	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
-	good, err := cs.get("klipy_api_good")
+	good, err := cs.get(idOf("klipy_api_good"), "klipy_api_good")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs.promote(good)
 	for i := range 50 {
-		if _, err := cs.get(fmt.Sprintf("klipy_api_unknown_%d", i)); err != nil {
+		key := fmt.Sprintf("klipy_api_unknown_%d", i)
+		if _, err := cs.get(idOf(key), key); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if cs.knownLen() != 1 || cs.len() != 4 {
 		t.Errorf("known %d, total %d; want 1 known and 3 unverified", cs.knownLen(), cs.len())
 	}
-	if c, _ := cs.get("klipy_api_good"); c != good {
+	if c, _ := cs.get(idOf("klipy_api_good"), "klipy_api_good"); c != good {
 		t.Error("a flood of unchecked keys evicted an accepted caller")
 	}
 }
@@ -111,7 +112,7 @@ func TestRejectedKeysExpireAndAreBounded(t *testing.T) {
 	cfg := Config{RejectedKeyTTL: time.Minute, RejectedCacheSize: 2, now: clock.Now}.withDefaults()
 	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
 	reject := func(key string) {
-		c, err := cs.get(key)
+		c, err := cs.get(idOf(key), key)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -137,40 +137,27 @@ type Config struct {
 
 // withDefaults returns cfg with every zero value replaced by its default.
 func (cfg Config) withDefaults() Config {
-	setDur := func(d *time.Duration, def time.Duration) {
-		if *d <= 0 {
-			*d = def
-		}
-	}
-	setDur(&cfg.SessionIdleTTL, DefaultSessionIdleTTL)
-	setDur(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
-	setDur(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
-	setDur(&cfg.ReadTimeout, DefaultReadTimeout)
-	setDur(&cfg.WriteTimeout, DefaultWriteTimeout)
-	setDur(&cfg.IdleTimeout, DefaultIdleTimeout)
-	setDur(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
-	setDur(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
-	setDur(&cfg.RejectedKeyTTL, DefaultRejectedKeyTTL)
-	cfg.UnverifiedCacheSize = positiveOr(cfg.UnverifiedCacheSize, DefaultUnverifiedCacheSize)
-	cfg.RejectedCacheSize = positiveOr(cfg.RejectedCacheSize, DefaultRejectedCacheSize)
-	cfg.DiscoveryBurst = positiveOr(cfg.DiscoveryBurst, DefaultDiscoveryBurst)
+	setDefault(&cfg.SessionIdleTTL, DefaultSessionIdleTTL)
+	setDefault(&cfg.ShutdownTimeout, DefaultShutdownTimeout)
+	setDefault(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDefault(&cfg.ReadTimeout, DefaultReadTimeout)
+	setDefault(&cfg.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&cfg.ClientIdleTTL, DefaultClientIdleTTL)
+	setDefault(&cfg.ReadyCacheTTL, DefaultReadyCacheTTL)
+	setDefault(&cfg.RejectedKeyTTL, DefaultRejectedKeyTTL)
+	setDefault(&cfg.UnverifiedCacheSize, DefaultUnverifiedCacheSize)
+	setDefault(&cfg.RejectedCacheSize, DefaultRejectedCacheSize)
+	setDefault(&cfg.DiscoveryBurst, DefaultDiscoveryBurst)
 	if cfg.DiscoveryRate == 0 {
 		cfg.DiscoveryRate = DefaultDiscoveryRate
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if cfg.ClientCacheSize <= 0 {
-		cfg.ClientCacheSize = DefaultClientCacheSize
-	}
+	setDefault(&cfg.MaxBodyBytes, DefaultMaxBodyBytes)
+	setDefault(&cfg.ClientCacheSize, DefaultClientCacheSize)
+	setDefault(&cfg.MaxSessionsPerKey, DefaultMaxSessionsPerKey)
+	setDefault(&cfg.MaxSessions, DefaultMaxSessions)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.MaxSessionsPerKey <= 0 {
-		cfg.MaxSessionsPerKey = DefaultMaxSessionsPerKey
-	}
-	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = DefaultMaxSessions
 	}
 	if cfg.Klipy.Limiter == nil {
 		// One limiter for every caller's client, so that the keys of one
@@ -187,11 +174,11 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-func positiveOr(v, def int) int {
-	if v > 0 {
-		return v
+// setDefault sets *v to def unless it is positive.
+func setDefault[T ~int | ~int64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
-	return def
 }
 
 // validate reports configuration mistakes the command should show at start-up.

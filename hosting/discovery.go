@@ -38,14 +38,17 @@ func (g *discoveryGate) rejected() {
 	}
 }
 
-// newCallerClient returns the constructor of callers' clients: the host's
+// newCallerClient builds the client of a caller's key.
+func (h *Handler) newCallerClient(key string) (*klipy.Client, error) {
+	return h.callerClient(key, h.cfg.Klipy.Hooks)
+}
+
+// callerClient builds the client of a caller's key with hooks: the host's
 // client options plus the process-wide discovery gate.
-func (h *Handler) newCallerClient() func(string) (*klipy.Client, error) {
-	return func(key string) (*klipy.Client, error) {
-		opts := h.clientOptions(key)
-		opts.DiscoveryGate = h.gate.allow
-		return klipy.New(opts)
-	}
+func (h *Handler) callerClient(key string, hooks klipy.Hooks) (*klipy.Client, error) {
+	opts := h.clientOptions(key, hooks)
+	opts.DiscoveryGate = h.gate.allow
+	return klipy.New(opts)
 }
 
 // lookupCaller finds the caller of a request's own key; a key rejected a
@@ -56,7 +59,13 @@ func (h *Handler) lookupCaller(w http.ResponseWriter, req *request, key string) 
 		h.unauthorized(w, "invalid_token", "the Klipy API rejected this key")
 		return false
 	}
-	c, err := h.callers.get(key)
+	return h.useCaller(w, req, h.callers, key)
+}
+
+// useCaller sets req's caller to key's, from cs; it answers 500 when the
+// key's client cannot be built.
+func (h *Handler) useCaller(w http.ResponseWriter, req *request, cs *callers, key string) bool {
+	c, err := cs.get(req.id, key)
 	if err != nil {
 		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
 		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")

@@ -50,7 +50,7 @@ func New(cfg Config) (*Handler, error) {
 		reg = NewRegistry()
 	}
 	h.gate = newDiscoveryGate(cfg)
-	h.callers = newCallers(cfg, h.newCallerClient())
+	h.callers = newCallers(cfg, h.newCallerClient)
 	h.metrics = newMetrics(reg, func() float64 { return float64(h.sessions.active()) },
 		func() float64 { return float64(h.callers.len()) })
 	if err := h.initServerKey(); err != nil {
@@ -84,14 +84,15 @@ func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
 // newClient builds the client for one caller's key, with the shared limiter
 // and the host's metrics hooks.
 func (h *Handler) newClient(key string) (*klipy.Client, error) {
-	return klipy.New(h.clientOptions(key))
+	return klipy.New(h.clientOptions(key, h.cfg.Klipy.Hooks))
 }
 
-// clientOptions returns the options of key's client.
-func (h *Handler) clientOptions(key string) klipy.Options {
+// clientOptions returns the options of key's client, whose hooks count
+// into the host's metrics and then call hooks.
+func (h *Handler) clientOptions(key string, hooks klipy.Hooks) klipy.Options {
 	opts := h.cfg.Klipy
 	opts.APIKey = key
-	opts.Hooks = h.metrics.klipyHooks(h.cfg.Klipy.Hooks)
+	opts.Hooks = h.metrics.klipyHooks(hooks)
 	if opts.Logger == nil {
 		opts.Logger = h.cfg.Logger
 	}

@@ -36,8 +36,8 @@ func (h *Handler) initOAuth(mux *http.ServeMux) {
 	h.cfg.OAuth.Routes(mux)
 }
 
-// newTokenClient is newClient for a key reached through a token, with a
-// hook that remembers a 401 from Klipy.
+// newTokenClient is newCallerClient for a key reached through a token, with
+// a hook that remembers a 401 from Klipy.
 func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
 	v, _ := h.oauth.keys.LoadOrStore(idOf(key), new(atomic.Bool))
 	rejected := v.(*atomic.Bool)
@@ -51,10 +51,7 @@ func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
 			next(op, status, d)
 		}
 	}
-	opts := h.clientOptions(key)
-	opts.Hooks = h.metrics.klipyHooks(outer)
-	opts.DiscoveryGate = h.gate.allow
-	return klipy.New(opts)
+	return h.callerClient(key, outer)
 }
 
 // callersOf returns the cache that holds req's caller: keys reached through
@@ -80,14 +77,7 @@ func (h *Handler) authenticateToken(w http.ResponseWriter, r *http.Request, req 
 		return false
 	}
 	req.grant, req.id, req.ownKey = grant, idOf(key), true
-	c, err := h.oauth.callers.get(key)
-	if err != nil {
-		h.cfg.Logger.Error("cannot build a Klipy client", "err", err)
-		h.reject(w, http.StatusInternalServerError, "client", "The server could not set up a Klipy client.")
-		return false
-	}
-	req.caller = c
-	return true
+	return h.useCaller(w, req, h.oauth.callers, key)
 }
 
 // isToken says whether a bearer credential is to be looked up as an access

@@ -97,16 +97,6 @@ func hashOf(token string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// Fingerprint returns a short, non-reversible name for a secret, safe for
-// logs.
-func Fingerprint(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(secret))
-	return fmt.Sprintf("%x", sum[:4])
-}
-
 // pkceS256 returns the S256 code challenge of verifier (RFC 7636 §4.2).
 func pkceS256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))

@@ -168,7 +168,7 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 	if perMinute <= 0 {
 		return ctx.Err()
 	}
-	if l.opts.Fallback != nil && l.now().UnixNano() < l.probeAt.Load() {
+	if l.opts.Fallback != nil && l.outage() {
 		return l.fallback(ctx, key, perMinute, nil)
 	}
 	rkey := l.bucket(key)
