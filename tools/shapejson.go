@@ -25,11 +25,11 @@ func (sh shaper) shapeJSON(v any) (json.RawMessage, error) {
 			return w.out, nil
 		}
 	}
-	m, err := decodeValue(b)
+	m, err := sh.shapeDecoded(b)
 	if err != nil {
 		return nil, err
 	}
-	return encodeValue(sh.walk("", m))
+	return encodeValue(m)
 }
 
 // encodeValue encodes v as a result's JSON: no HTML escaping, no newline.
