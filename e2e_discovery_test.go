@@ -161,18 +161,8 @@ func usePeopleWrites(t *testing.T, cs *mcp.ClientSession, email string) {
 	t.Helper()
 	call := func(name string, args map[string]any) map[string]any {
 		t.Helper()
-		res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: name, Arguments: args})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if res.IsError {
-			b, _ := json.Marshal(res.Content)
-			t.Fatalf("%s: isError: %s", name, b)
-		}
-		b, _ := json.Marshal(res.StructuredContent)
-		var out struct{ Person map[string]any }
-		_ = json.Unmarshal(b, &out)
-		return out.Person
+		person, _ := callTool(t, cs, name, args)["person"].(map[string]any)
+		return person
 	}
 	created := call("create_person", map[string]any{"email": email, "first_name": "Nia"})
 	id, _ := created["id"].(string)

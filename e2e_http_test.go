@@ -49,13 +49,7 @@ func connectHTTP(t *testing.T, url, key string) *mcp.ClientSession {
 	if key != "" {
 		hc.Transport = keyTransport{key}
 	}
-	client := mcp.NewClient(&mcp.Implementation{Name: "e2e-go-sdk", Version: "1.0"}, nil)
-	cs, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: hc, DisableStandaloneSSE: true}, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	return cs
+	return connectWith(t, url, hc)
 }
 
 // post sends one raw JSON-RPC POST and returns the response and its body.

@@ -22,12 +22,13 @@ views_bundle() {
 
 # views_browser runs the view tests against the binary (stdio and stateless
 # HTTP) in headless Chromium (installed by setup_chromium); a missing browser
-# fails the step instead of skipping. Screenshots land in $CI_WORK/view-shots.
+# fails the step instead of skipping. run_go_tests skips these tests, so they
+# run once. Screenshots land in $CI_WORK/view-shots.
 views_browser() {
 	mkdir -p "$CI_WORK/view-shots"
 	local out=$CI_WORK/views-test.txt rc=0
 	KLIPY_TEST_VIEWS=required KLIPY_VIEW_SHOTS="$CI_WORK/view-shots" \
-		go test -count=1 -run '^TestViews' -v . >"$out" 2>&1 || rc=$?
+		go test -count=1 -run '^TestViewsOver' -v . >"$out" 2>&1 || rc=$?
 	grep -E '^\s*(--- |ok|FAIL|e2e_views_test)' "$out" || true
 	if [ "$rc" -ne 0 ]; then
 		tail -60 "$out"

@@ -88,11 +88,11 @@ type Client struct {
 	auth      AuthScheme
 	http      *http.Client
 	version   string
-	userAgent string
 	// Header values shared by every request (net/http only reads them):
-	// the key's header, and the User-Agent of the last caller suffix.
+	// the key's header, the default User-Agent, and the User-Agent of the
+	// last caller suffix.
 	keyHeader []string
-	agentHdr  []string // userAgent's
+	agentHdr  []string
 	agent     atomic.Pointer[agentHeader]
 	rateLimit int
 	orgLimit  int
@@ -171,7 +171,7 @@ func New(opts Options) (*Client, error) {
 		auth:      opts.Auth,
 		http:      opts.HTTPClient,
 		version:   opts.Version,
-		userAgent: userAgent(opts.Version, opts.UserAgent),
+		agentHdr:  []string{userAgent(opts.Version, opts.UserAgent)},
 		rateLimit: orDefault(opts.RateLimit, DefaultRateLimit),
 		orgLimit:  orDefault(opts.OrgLimit, DefaultOrgLimit),
 		limiter:   opts.Limiter,
@@ -181,7 +181,6 @@ func New(opts Options) (*Client, error) {
 
 		discoveryGate: opts.DiscoveryGate,
 	}
-	c.agentHdr = []string{c.userAgent}
 	c.keyHeader = []string{"Bearer " + c.key}
 	if c.auth == AuthAPIKeyHeader {
 		c.keyHeader = []string{c.key}

@@ -272,8 +272,12 @@ func decodeAPIError(op string, status int, body []byte) *APIError {
 	return e
 }
 
-// scalarString renders a JSON string or number as text.
+// scalarString renders a JSON string or number as text. A plain string
+// (plainString) is read without a decoder.
 func scalarString(raw json.RawMessage) string {
+	if s, ok := plainString(raw); ok {
+		return s
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s

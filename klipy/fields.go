@@ -149,18 +149,10 @@ func plainString(raw json.RawMessage) (string, bool) {
 	return string(in), true
 }
 
-// scalarText is scalarString with plainString's shortcut.
-func scalarText(raw json.RawMessage) string {
-	if s, ok := plainString(raw); ok {
-		return s
-	}
-	return scalarString(raw)
-}
-
 // str reads a string (a number is taken as its text).
 func (m fields) str(dst *string, names ...string) {
 	m.take(func(raw json.RawMessage) bool {
-		s := scalarText(raw)
+		s := scalarString(raw)
 		if s == "" && string(bytes.TrimSpace(raw)) != `""` {
 			return false
 		}
@@ -357,7 +349,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
-	s := scalarText(b)
+	s := scalarString(b)
 	if s == "" {
 		if string(bytes.TrimSpace(b)) == `""` {
 			*t = Time{}

@@ -38,7 +38,8 @@ func DescribeAnswer(body []byte, list bool) (Layout, error) {
 		return Layout{}, err
 	}
 	var l Layout
-	wrapped := payloadAt(env, body) != ""
+	at := payloadAt(env, body)
+	wrapped := at != ""
 	if wrapped || (list && env.top != nil) {
 		l.Envelope = slices.Sorted(maps.Keys(env.top))
 	}
@@ -50,7 +51,7 @@ func DescribeAnswer(body []byte, list bool) (Layout, error) {
 		l.Fields, l.Records = slices.Sorted(maps.Keys(obj)), 1
 		return l, nil
 	}
-	items, holders, path := findList(env.payload, 0, payloadAt(env, body))
+	items, holders, path := findList(env.payload, 0, at)
 	if items == nil {
 		return l, errMalformed
 	}

@@ -48,21 +48,21 @@ type Pauser interface {
 type LocalLimiter struct {
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
-	pauses  pauseTable
+	pauses  *pauseTable
 }
 
 var _ Pauser = (*LocalLimiter)(nil)
 
 // NewLocalLimiter returns an empty LocalLimiter.
 func NewLocalLimiter() *LocalLimiter {
-	return &LocalLimiter{buckets: map[string]*rate.Limiter{}, pauses: pauseTable{until: map[string]time.Time{}}}
+	return &LocalLimiter{buckets: map[string]*rate.Limiter{}, pauses: newPauseTable()}
 }
 
 // Pause records that bucket may send nothing before until.
-func (l *LocalLimiter) Pause(bucket string, until time.Time) { l.pauses.spent(bucket, until) }
+func (l *LocalLimiter) Pause(bucket string, until time.Time) { l.pauses.Pause(bucket, until) }
 
 // Paused returns how long bucket must still pause.
-func (l *LocalLimiter) Paused(bucket string) time.Duration { return l.pauses.wait(bucket) }
+func (l *LocalLimiter) Paused(bucket string) time.Duration { return l.pauses.Paused(bucket) }
 
 // Wait takes one token from bucket key, waiting for it under ctx.
 func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) error {
@@ -136,14 +136,8 @@ type pauseTable struct {
 
 func newPauseTable() *pauseTable { return &pauseTable{until: map[string]time.Time{}} }
 
-// Pause is spent, so that a pauseTable is a Pauser.
-func (w *pauseTable) Pause(bucket string, t time.Time) { w.spent(bucket, t) }
-
-// Paused is wait, so that a pauseTable is a Pauser.
-func (w *pauseTable) Paused(bucket string) time.Duration { return w.wait(bucket) }
-
-// spent records that bucket may send nothing before t.
-func (w *pauseTable) spent(bucket string, t time.Time) {
+// Pause records that bucket may send nothing before t.
+func (w *pauseTable) Pause(bucket string, t time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.until) >= maxBuckets {
@@ -159,8 +153,8 @@ func (w *pauseTable) spent(bucket string, t time.Time) {
 	}
 }
 
-// wait returns how long bucket must still pause (0 when it need not).
-func (w *pauseTable) wait(bucket string) time.Duration {
+// Paused returns how long bucket must still pause (0 when it need not).
+func (w *pauseTable) Paused(bucket string) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	t, ok := w.until[bucket]

@@ -1,9 +1,6 @@
 package main
 
-import (
-	"log/slog"
-	"testing"
-)
+import "testing"
 
 // TestDiscoveryRateReachesTheHost: --discovery-rate (or its environment
 // variable) sets the host's budget for checks of new keys; 0 is refused.
@@ -17,18 +14,7 @@ func TestDiscoveryRateReachesTheHost(t *testing.T) {
 		{map[string]string{"KLIPY_DISCOVERY_RATE": "30"}, nil, 30},
 		{map[string]string{"KLIPY_DISCOVERY_RATE": "30"}, []string{"--discovery-rate", "600"}, 600},
 	} {
-		vals, _, err := parseFlags("http", c.args, func(k string) string { return c.env[k] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := loadConfig(vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hc, err := hostingConfig(cfg, true, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		hc := httpHostingConfig(t, c.args, c.env)
 		if hc.DiscoveryRate != c.want {
 			t.Errorf("env %v args %v: DiscoveryRate %d, want %d", c.env, c.args, hc.DiscoveryRate, c.want)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/klipy-ai/klipy-mcp/hosting"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
@@ -214,18 +215,7 @@ func TestHostingCapsAndMetricsToken(t *testing.T) {
 		{nil, map[string]string{"KLIPY_MAX_SESSIONS_PER_KEY": "7", "KLIPY_MAX_SESSIONS": "70", "KLIPY_METRICS_TOKEN": "tok"}, 7, 70, "tok"},
 		{[]string{"--max-sessions-per-key=3", "--max-sessions", "30", "--metrics-token=t2"}, map[string]string{"KLIPY_MAX_SESSIONS": "70"}, 3, 30, "t2"},
 	} {
-		vals, _, err := parseFlags("http", tc.args, func(k string) string { return tc.env[k] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := loadConfig(vals)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hc, err := hostingConfig(cfg, true, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		hc := httpHostingConfig(t, tc.args, tc.env)
 		if hc.MaxSessionsPerKey != tc.perKey || hc.MaxSessions != tc.total || hc.MetricsToken != tc.token {
 			t.Errorf("%v %v: caps %d/%d, token %q; want %d/%d, %q", tc.args, tc.env, hc.MaxSessionsPerKey, hc.MaxSessions, hc.MetricsToken, tc.perKey, tc.total, tc.token)
 		}
@@ -294,4 +284,23 @@ func TestPlayEveryVariant(t *testing.T) {
 			t.Errorf("the sandbox does not play %s", v)
 		}
 	}
+}
+
+// httpHostingConfig is the hosting configuration klipy-mcp http builds on
+// loopback from args and env.
+func httpHostingConfig(t *testing.T, args []string, env map[string]string) hosting.Config {
+	t.Helper()
+	vals, _, err := parseFlags("http", args, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := hostingConfig(cfg, true, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hc
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -41,32 +40,41 @@ func upstreamBudget(ctx context.Context, k *target, callers int, d time.Duration
 	}
 	defer srv.Close(5 * time.Second)
 	res := &budgetResult{}
+	res.drive(ctx, start.Add(d), callers, func(ctx context.Context, _ int) error {
+		return stdioCall(ctx, srv, &kb)
+	})
+	res.elapsed = time.Since(start)
+	res.requests, res.throttled = up.requests.Load(), up.throttled.Load()
+	return res, nil
+}
+
+// drive runs n callers, each calling call in a loop until end, and counts
+// the calls and the failed ones. A call the end of the run cut short (it
+// was waiting for budget) is not counted.
+func (b *budgetResult) drive(ctx context.Context, end time.Time, n int, call func(ctx context.Context, caller int) error) {
+	ctx, cancel := context.WithDeadline(ctx, end)
+	defer cancel()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	runCtx, cancel := context.WithDeadline(ctx, start.Add(d))
-	defer cancel()
-	for range callers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for runCtx.Err() == nil {
-				err := stdioCall(runCtx, srv, &kb)
-				if runCtx.Err() != nil && errors.Is(err, context.DeadlineExceeded) {
-					return // the run ended while this call waited for budget
+			for ctx.Err() == nil {
+				err := call(ctx, i)
+				if ctx.Err() != nil {
+					return
 				}
 				mu.Lock()
-				res.calls++
+				b.calls++
 				if err != nil {
-					res.failed++
+					b.failed++
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.requests, res.throttled = up.requests.Load(), up.throttled.Load()
-	return res, nil
 }
 
 // share is the fraction of the key's budget over the run that was used.

@@ -8,7 +8,6 @@ import (
 	"net"
 	"os/exec"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/bench"
@@ -106,31 +105,10 @@ func replicatedBudget(ctx context.Context, k *target, callers int, d time.Durati
 		sessions = append(sessions, ss...)
 	}
 	res := &budgetResult{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	runCtx, cancel := context.WithDeadline(ctx, start.Add(d))
-	defer cancel()
 	l := &load{t: &kr}
-	for _, s := range sessions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			call := l.call(runCtx)
-			for runCtx.Err() == nil {
-				err := call(s)
-				if runCtx.Err() != nil {
-					return // the run ended while this call waited for budget
-				}
-				mu.Lock()
-				res.calls++
-				if err != nil {
-					res.failed++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	res.drive(ctx, start.Add(d), len(sessions), func(ctx context.Context, i int) error {
+		return l.call(ctx)(sessions[i])
+	})
 	res.elapsed = time.Since(start)
 	res.requests, res.throttled = up.requests.Load(), up.throttled.Load()
 	return res, nil
