@@ -80,7 +80,6 @@ func decodeWith(sch *jsonschema.Schema, arguments any, into any) error {
 	if err != nil {
 		return err
 	}
-	clean = cleanArgument(clean).(map[string]any)
 	if err := sch.Validate(clean); err != nil {
 		var ve *jsonschema.ValidationError
 		if !errors.As(err, &ve) {
@@ -140,13 +139,14 @@ func argumentMap(arguments any) (map[string]any, error) {
 // "false", objects and arrays as JSON text. Everything else is left for the
 // validator, except one rule JSON Schema cannot state: an integer must be
 // exact in a float64 (below 2^53), so it means the same to every client.
+// The map it returns holds the arguments' text cleaned by cleanArgument.
 func lenient(sch *jsonschema.Schema, args map[string]any) (map[string]any, error) {
 	clean := make(map[string]any, len(args))
 	for name, v := range args {
 		p, known := sch.Properties[name]
 		switch {
 		case !known:
-			clean[name] = v
+			clean[stripInvisible(name)] = cleanArgument(v)
 		case v == nil:
 		default:
 			typ := declaredType(p)
@@ -154,7 +154,7 @@ func lenient(sch *jsonschema.Schema, args map[string]any) (map[string]any, error
 			if _, isFloat := cv.(float64); isFloat && typ == "integer" {
 				return nil, invalidArg(name, "must be a whole number")
 			}
-			clean[name] = cv
+			clean[stripInvisible(name)] = cleanArgument(cv)
 		}
 	}
 	return clean, nil

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // TestEveryKeywordIsEnforced checks that keywords no tool uses yet are
@@ -49,5 +51,22 @@ func TestEveryKeywordIsEnforced(t *testing.T) {
 	}
 	if err := decodeWith(sch, map[string]any{"tags": `["a","b"]`}, &into); err != nil || len(into.Tags) != 2 {
 		t.Errorf("JSON array in a string: %v, %v", into.Tags, err)
+	}
+}
+
+// TestAssignFlatTakesCoercedIntegers: an integer argument, which lenient
+// turns into an int64, is set without the JSON round trip.
+func TestAssignFlatTakesCoercedIntegers(t *testing.T) {
+	sch, err := inputSchema("search_people")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, err := lenient(sch, map[string]any{"query": "jo", "limit": float64(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a schema.SearchPeopleArgs
+	if !assignFlat(args, &a) || a.Query != "jo" || a.Limit != 5 {
+		t.Errorf("assignFlat(%v) = %+v; want the fast path to set query and limit", args, a)
 	}
 }

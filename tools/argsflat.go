@@ -57,9 +57,14 @@ func assignFlat(args map[string]any, into any) bool {
 	return true
 }
 
-// intValue reads an integral JSON number well inside int's range.
+// intValue reads an integral JSON number well inside int's range: an
+// int64 as lenient makes of an integer argument, or a number as decoded.
 func intValue(v any) (int64, bool) {
 	switch x := v.(type) {
+	case int64:
+		if x > -1<<53 && x < 1<<53 {
+			return x, true
+		}
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
 			return int64(x), true

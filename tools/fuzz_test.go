@@ -37,19 +37,30 @@ func FuzzDecodeArgs(f *testing.F) {
 }
 
 // FuzzAssignFlat checks assignFlat against what decodeWith did before it:
-// json.Marshal the arguments, then json.Unmarshal them into the type.
+// json.Marshal the arguments, then json.Unmarshal them into the type. The
+// arguments are as decoded or, with coerced, as lenient passes them on.
 func FuzzAssignFlat(f *testing.F) {
 	for i, s := range []string{`{"person_id":"per_1","include_interactions":true,"interactions_limit":5}`,
 		`{"person_id":"x","interactions_limit":5.5}`, `{"Person_ID":"x"}`, `{"limit":1e300}`, `{"query":"jo","limit":20}`,
 		`{"person_id":null}`, `{"interactions_limit":-0}`, `{"person_id":"a\u00e9\u202e"}`} {
-		f.Add(uint8(i), s)
+		f.Add(uint8(i), s, false)
+		f.Add(uint8(i), s, true)
 	}
 	all := defs()
-	f.Fuzz(func(t *testing.T, which uint8, raw string) {
+	f.Fuzz(func(t *testing.T, which uint8, raw string, coerced bool) {
 		d := all[int(which)%len(all)]
 		var args map[string]any
 		if json.Unmarshal([]byte(raw), &args) != nil {
 			return
+		}
+		if coerced {
+			sch, err := inputSchema(d.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if args, err = lenient(sch, args); err != nil {
+				return
+			}
 		}
 		typ := reflect.TypeOf(d.in)
 		got := reflect.New(typ)

@@ -161,19 +161,39 @@ func (d *valueReader) str() (string, error) {
 }
 
 func (d *valueReader) literal() (any, error) {
-	for _, l := range [...]struct {
-		text string
-		v    any
-	}{{"true", true}, {"false", false}, {"null", nil}} {
-		if len(d.b)-d.i >= len(l.text) && string(d.b[d.i:d.i+len(l.text)]) == l.text {
-			d.i += len(l.text)
-			return l.v, nil
-		}
+	switch d.literalToken() {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "null":
+		return nil, nil
 	}
 	return nil, errUnexpected{}
 }
 
+// literalToken reads true, false or null, or returns "" having read nothing.
+func (d *valueReader) literalToken() string {
+	for _, l := range [...]string{"true", "false", "null"} {
+		if len(d.b)-d.i >= len(l) && string(d.b[d.i:d.i+len(l)]) == l {
+			d.i += len(l)
+			return l
+		}
+	}
+	return ""
+}
+
 func (d *valueReader) number() (any, error) {
+	t, ok := d.numberToken()
+	if !ok {
+		return nil, errUnexpected{}
+	}
+	return json.Number(t), nil
+}
+
+// numberToken reads a number's characters and reports whether they make
+// one JSON number.
+func (d *valueReader) numberToken() ([]byte, bool) {
 	start := d.i
 	for d.i < len(d.b) {
 		c := d.b[d.i]
@@ -182,9 +202,6 @@ func (d *valueReader) number() (any, error) {
 		}
 		d.i++
 	}
-	n := json.Number(d.b[start:d.i])
-	if !json.Valid([]byte(n)) {
-		return nil, errUnexpected{}
-	}
-	return n, nil
+	t := d.b[start:d.i]
+	return t, json.Valid(t)
 }

@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -32,13 +31,11 @@ func compactJSON(v any) (string, error) {
 
 // compactJSONBytes is compactJSON's bytes, for a caller that keeps them.
 func compactJSONBytes(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := encodeValue(v)
+	if err != nil {
 		return nil, err
 	}
-	return klipy.RedactJSON(bytes.TrimRight(buf.Bytes(), "\n")), nil
+	return klipy.RedactJSON(b), nil
 }
 
 // shapeOne shapes a single record for a get or write result, as the JSON

@@ -176,12 +176,19 @@ type shaper struct {
 	how   func(field string) string
 }
 
-// shape marshals v (a klipy record) and sanitises the decoded value.
+// shape marshals v (a klipy record) and sanitises the decoded value. Results
+// use shapeJSON; this is the general way it falls back on and is tested
+// against.
 func (sh shaper) shape(v any) (any, error) {
 	b, err := marshalRecord(v)
 	if err != nil {
 		return nil, err
 	}
+	return sh.shapeDecoded(b)
+}
+
+// shapeDecoded decodes b, a record's JSON, and sanitises the value.
+func (sh shaper) shapeDecoded(b []byte) (any, error) {
 	m, err := decodeValue(b)
 	if err != nil {
 		return nil, err

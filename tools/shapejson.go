@@ -19,17 +19,17 @@ func (sh shaper) shapeJSON(v any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := shapeWriter{sh: sh, b: b, out: make([]byte, 0, len(b)+len(b)/8+16)}
+	w := shapeWriter{valueReader: valueReader{b: b}, sh: sh, out: make([]byte, 0, len(b)+len(b)/8+16)}
 	if w.value(nil) == nil {
 		if w.space(); w.i == len(b) {
 			return w.out, nil
 		}
 	}
-	m, err := decodeValue(b)
+	m, err := sh.shapeDecoded(b)
 	if err != nil {
 		return nil, err
 	}
-	return encodeValue(sh.walk("", m))
+	return encodeValue(m)
 }
 
 // encodeValue encodes v as a result's JSON: no HTML escaping, no newline.
@@ -45,16 +45,9 @@ func encodeValue(v any) (json.RawMessage, error) {
 
 // shapeWriter reads JSON from b at i and appends its shaped form to out.
 type shapeWriter struct {
+	valueReader
 	sh  shaper
-	b   []byte
-	i   int
 	out []byte
-}
-
-func (w *shapeWriter) space() {
-	for w.i < len(w.b) && (w.b[w.i] == ' ' || w.b[w.i] == '\t' || w.b[w.i] == '\n' || w.b[w.i] == '\r') {
-		w.i++
-	}
 }
 
 // value shapes one value; field is the (sanitised) name of the member it
@@ -70,7 +63,7 @@ func (w *shapeWriter) value(field []byte) error {
 	case c == '[':
 		return w.array(field)
 	case c == '"':
-		s, err := w.str()
+		s, err := w.strBytes()
 		if err != nil {
 			return err
 		}
@@ -80,27 +73,18 @@ func (w *shapeWriter) value(field []byte) error {
 		w.out = appendJSONString(w.out, s)
 		return nil
 	case c == 't' || c == 'f' || c == 'n':
-		for _, l := range [...]string{"true", "false", "null"} {
-			if len(w.b)-w.i >= len(l) && string(w.b[w.i:w.i+len(l)]) == l {
-				w.i += len(l)
-				w.out = append(w.out, l...)
-				return nil
-			}
-		}
-		return errUnexpected{}
-	case c == '-' || (c >= '0' && c <= '9'):
-		start := w.i
-		for w.i < len(w.b) {
-			c := w.b[w.i]
-			if !(c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
-				break
-			}
-			w.i++
-		}
-		if !json.Valid(w.b[start:w.i]) {
+		l := w.literalToken()
+		if l == "" {
 			return errUnexpected{}
 		}
-		w.out = append(w.out, w.b[start:w.i]...)
+		w.out = append(w.out, l...)
+		return nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		t, ok := w.numberToken()
+		if !ok {
+			return errUnexpected{}
+		}
+		w.out = append(w.out, t...)
 		return nil
 	}
 	return errUnexpected{}
@@ -133,7 +117,7 @@ func (w *shapeWriter) object() error {
 		if w.i >= len(w.b) || w.b[w.i] != '"' {
 			return errUnexpected{}
 		}
-		k, err := w.str()
+		k, err := w.strBytes()
 		if err != nil {
 			return err
 		}
@@ -228,10 +212,10 @@ func (w *shapeWriter) array(field []byte) error {
 	}
 }
 
-// str reads a string token, as a slice of b when it needs no decoding;
+// strBytes reads a string token, as a slice of b when it needs no decoding;
 // one with escapes or invalid UTF-8 is decoded by encoding/json, which also
 // replaces what is not UTF-8.
-func (w *shapeWriter) str() ([]byte, error) {
+func (w *shapeWriter) strBytes() ([]byte, error) {
 	start := w.i
 	plain := true
 	for j := start + 1; j < len(w.b); j++ {
