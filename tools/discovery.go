@@ -67,7 +67,7 @@ func permitText(err error, scope klipy.Scope) string {
 		return errorText(err, errCtx{scope: scope})
 	case errors.As(err, &de):
 		return fmt.Sprintf("Could not check what this Klipy API key may do, so nothing was sent: %s. Retry in %s.",
-			checkFailure(de.Err), seconds(de.RetryAfter))
+			checkFailure(de.Err), klipy.Seconds(de.RetryAfter))
 	case errors.Is(err, klipy.ErrDiscoveryLimited):
 		return "Too many new Klipy API keys are being checked right now, so nothing was sent. Retry in a few seconds."
 	default:
@@ -85,13 +85,4 @@ func checkFailure(err error) string {
 	default:
 		return "Klipy is unavailable right now (" + upstreamMessage(err) + ")"
 	}
-}
-
-// seconds renders d as whole seconds, at least one: "1 second", "5 seconds".
-func seconds(d time.Duration) string {
-	n := max(int((d+time.Second-1)/time.Second), 1)
-	if n == 1 {
-		return "1 second"
-	}
-	return fmt.Sprintf("%d seconds", n)
 }
