@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/hosting"
@@ -60,9 +62,13 @@ func runHTTP(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	gcPercent := "GOGC"
+	if p, set := tuneGC(os.LookupEnv); set {
+		gcPercent = strconv.Itoa(p)
+	}
 	logger.Info("serving MCP over HTTP", "url", "http://"+ln.Addr().String()+"/mcp",
 		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey),
-		"oauth", hcfg.OAuth != nil)
+		"oauth", hcfg.OAuth != nil, "gc_percent", gcPercent)
 	if err := h.Serve(ctx, ln); err != nil {
 		return err
 	}
