@@ -341,7 +341,7 @@ func (c *Client) apiError(op string, ex exchange) *APIError {
 func (c *Client) decode(op string, ex exchange, resp *Response, into decoder) error {
 	env, err := into(ex.body)
 	if env != nil && resp.RequestID == "" {
-		resp.RequestID = env.requestID
+		resp.RequestID = env.requestID()
 	}
 	if err != nil {
 		return &TransportError{Op: op, Err: fmt.Errorf("HTTP %d: %w", ex.status, err)}

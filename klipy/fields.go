@@ -17,47 +17,123 @@ import (
 // it understands its value; anything else stays in Extra, so nothing the API
 // sends is lost.
 
-// fields is a JSON object being taken apart.
-type fields map[string]json.RawMessage
+// member is one member of a JSON object: its key, unescaped, and its raw
+// value, which shares the object's memory; nil once a reader took it.
+type member struct {
+	key []byte
+	val json.RawMessage
+}
+
+// fields is a JSON object being taken apart, its members in order. A name
+// is looked up by scanning them, which for the few dozen members of a
+// record costs less than building a map; as in a map (and json.Unmarshal
+// into one), the last of duplicate keys wins.
+type fields []member
+
+// get returns the value of name, as a map of the members would.
+func (m fields) get(name string) (json.RawMessage, bool) {
+	for i := len(m) - 1; i >= 0; i-- {
+		if m[i].val != nil && string(m[i].key) == name {
+			return m[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// at returns the value of name, nil when there is none.
+func (m fields) at(name string) json.RawMessage {
+	v, _ := m.get(name)
+	return v
+}
+
+// remove takes name out, every duplicate with it.
+func (m fields) remove(name string) {
+	for i := range m {
+		if string(m[i].key) == name {
+			m[i].val = nil
+		}
+	}
+}
+
+// empty reports whether every member has been taken.
+func (m fields) empty() bool {
+	for _, f := range m {
+		if f.val != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// keys returns the names of the members left, sorted, each once.
+func (m fields) keys() []string {
+	var ks []string
+	for _, f := range m {
+		if f.val != nil {
+			ks = append(ks, string(f.key))
+		}
+	}
+	slices.Sort(ks)
+	return slices.Compact(ks)
+}
 
 // objectOf decodes b as a JSON object. Its values share b's memory (extra
 // copies those it keeps).
 func objectOf(b []byte) (fields, error) {
+	return objectInto(make(fields, 0, 8), b)
+}
+
+// objectInto is objectOf appending the members to dst, whose memory a
+// caller may provide.
+func objectInto(dst fields, b []byte) (fields, error) {
 	if i := skipSpace(b, 0); i < len(b) && b[i] == '{' && json.Valid(b) {
-		return splitObject(b[i:]), nil
+		return splitObject(dst, b[i:]), nil
 	}
-	var m fields // not an object: Unmarshal says why
+	var m map[string]json.RawMessage // not an object: Unmarshal says why
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
 	if m == nil {
 		return nil, errors.New("klipy: expected a JSON object, got null")
 	}
-	return m, nil
+	for k, v := range m { // unreachable for valid input, kept for safety
+		dst = append(dst, member{[]byte(k), v})
+	}
+	return dst, nil
 }
 
-// splitObject splits a valid JSON object into its members in one pass,
-// as json.Unmarshal into a map of raw messages would (the last of
-// duplicate keys wins) without its second pass and copies.
-func splitObject(b []byte) fields {
-	m := fields{}
+// splitObject appends the members of the valid JSON object b to dst in one
+// pass, as json.Unmarshal into a map of raw messages would read them
+// without its second pass and copies. The result is never nil.
+func splitObject(dst fields, b []byte) fields {
+	if dst == nil {
+		dst = fields{}
+	}
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
 		end, escaped := stringEnd(b, i)
-		key := string(b[i+1 : end-1])
-		if escaped || !utf8.ValidString(key) {
-			_ = json.Unmarshal(b[i:end], &key) // valid: only unescaping
+		key := b[i+1 : end-1 : end-1]
+		if escaped || !utf8.Valid(key) {
+			key = unquoteKey(b[i:end])
 		}
 		i = skipSpace(b, end)
 		i = skipSpace(b, i+1) // the colon
 		vend := valueEnd(b, i)
-		m[key] = b[i:vend:vend]
+		dst = append(dst, member{key, b[i:vend:vend]})
 		i = skipSpace(b, vend)
 		if i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return m
+	return dst
+}
+
+// unquoteKey decodes the valid JSON string q as encoding/json decodes an
+// object key (escapes resolved, invalid UTF-8 replaced).
+func unquoteKey(q []byte) []byte {
+	var key string
+	_ = json.Unmarshal(q, &key) // valid: only unescaping
+	return []byte(key)
 }
 
 func skipSpace(b []byte, i int) int {
@@ -117,12 +193,12 @@ func valueEnd(b []byte, i int) int {
 // field when parse accepts it. A null value is accepted and leaves dst alone.
 func (m fields) take(parse func(json.RawMessage) bool, names ...string) {
 	for _, n := range names {
-		raw, ok := m[n]
+		raw, ok := m.get(n)
 		if !ok {
 			continue
 		}
 		if isNull(raw) || parse(raw) {
-			delete(m, n)
+			m.remove(n)
 			return
 		}
 	}
@@ -203,15 +279,29 @@ func (m fields) time(dst *Time, names ...string) {
 	m.take(func(raw json.RawMessage) bool { return dst.UnmarshalJSON(raw) == nil }, names...)
 }
 
-// extra returns what is left, or nil when nothing is.
+// extra returns what is left, or nil when nothing is. The values are
+// copied, as a record outlives the body: into one buffer, each capped at
+// its own length so that appending to one cannot reach the next.
 func (m fields) extra() map[string]json.RawMessage {
-	if len(m) == 0 {
+	n, size := 0, 0
+	for _, f := range m {
+		if f.val != nil {
+			n, size = n+1, size+len(f.val)
+		}
+	}
+	if n == 0 {
 		return nil
 	}
-	for k, v := range m {
-		m[k] = bytes.Clone(v) // not the body's memory: a record outlives it
+	out := make(map[string]json.RawMessage, n)
+	buf := make([]byte, 0, size)
+	for _, f := range m {
+		if f.val != nil {
+			start := len(buf)
+			buf = append(buf, f.val...)
+			out[string(f.key)] = buf[start:len(buf):len(buf)]
+		}
 	}
-	return m
+	return out
 }
 
 // objWriter writes a JSON object: known fields first in a fixed order, empty

@@ -10,12 +10,24 @@ import "encoding/json"
 
 // UnmarshalJSON reads a person object.
 func (p *Person) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
 	p.readFields(m)
 	return nil
+}
+
+// readAnswer reads a person from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (p *Person) readAnswer(body []byte) (*envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		p.readFields(m)
+	}
+	return env, ok
 }
 
 // readFields reads a person from the members of its object.
@@ -55,12 +67,24 @@ func (p Person) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a company object.
 func (c *Company) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
 	c.readFields(m)
 	return nil
+}
+
+// readAnswer reads a company from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (c *Company) readAnswer(body []byte) (*envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		c.readFields(m)
+	}
+	return env, ok
 }
 
 // readFields reads a company from the members of its object.
@@ -108,12 +132,24 @@ func (c Company) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an interaction object.
 func (it *Interaction) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
 	it.readFields(m)
 	return nil
+}
+
+// readAnswer reads an interaction from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (it *Interaction) readAnswer(body []byte) (*envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		it.readFields(m)
+	}
+	return env, ok
 }
 
 // readFields reads an interaction from the members of its object.
@@ -166,22 +202,22 @@ func (ws *Workspace) UnmarshalJSON(b []byte) error {
 	m.str(&ws.Name, "team_name", "teamName", "organization_name", "organizationName", "name")
 	m.str(&ws.OrganizationID, "organization_id", "organizationId", "org_id", "orgId")
 	for _, k := range []string{"team", "organization"} {
-		if obj, err := objectOf(m[k]); err == nil {
+		if obj, err := objectOf(m.at(k)); err == nil {
 			if ws.Name == "" {
 				obj.str(&ws.Name, "name")
 			}
 			if ws.OrganizationID == "" {
 				obj.str(&ws.OrganizationID, "id")
 			}
-			if len(obj) == 0 {
-				delete(m, k)
+			if obj.empty() {
+				m.remove(k)
 			}
 		}
 	}
 	var scopes []Scope
-	if raw, ok := m["scopes"]; ok && json.Unmarshal(raw, &scopes) == nil && scopes != nil {
+	if raw, ok := m.get("scopes"); ok && json.Unmarshal(raw, &scopes) == nil && scopes != nil {
 		ws.Scopes, ws.ScopesKnown = scopes, true
-		delete(m, "scopes")
+		m.remove("scopes")
 	}
 	ws.Extra = m.extra()
 	return nil

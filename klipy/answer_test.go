@@ -1,0 +1,113 @@
+package klipy
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// answerSeeds are answers of every shape the fast path takes or declines.
+var answerSeeds = []string{
+	string(personAnswer),
+	`{"object":"success","data":{"id":"p1","createdAt":1748736000000,"x":[1]},"meta":{"request_id":"r"}}`,
+	`{"success":true,"data":{"id":"p1","first_name":"A","created_at":"2025-06-01T02:00:00+02:00"}}`,
+	`{"success":false,"error":"nope","data":{"id":"p1"}}`,
+	`{"id":"p1","data":{"x":1},"email":"a@b.co"}`,
+	` {"id":"p1","email":null,"title":{"en":"CTO"},"phone":5} `,
+	`{"data":null}`, `{"data":[{"id":"p1"}]}`, `{"data":"p1"}`, `[{"id":"p1"}]`, `"x"`, `{}`, ``,
+	`{"data":{"id":"p1"},"data":{"id":"p2","a":1}}`, `{"data":{"id":"p1"},"data":null}`,
+	`{"d\u0061ta":{"id":"p1"}}`, `{"data":{"\u0069d":"p1","k\u00e9y":1,"id":"p3"}}`, "{\"data\":{\"bad\xff\":2,\"id\":\"p\xff\"}}",
+	`{"data":{"id":"p1","id":"p2","_id":"p3","n":-0.5e+7,"t":true,"f":false,"z":null,"s":"a\"b\\\/\b\f\n\r\t\u00e9"}}`,
+	`{"data":{"id":"p1",}}`, `{"data":{"id":01}}`, `{"data":{"id":1.}}`, "{\"data\":{\"id\":\"\x01\"}}", `{"data":{"id":"\u12"}}`,
+	`{"data":{"a":[1,2,]}}`, `{"data":{"a":tru}}`, `{"data":{"a":[[[[]]]]}}` + " \t\r\n", "\f{\"data\":{}}", `{"data":{}}x`,
+	`{"data":{"companies":["c1"],"contacts":["p1"],"creationTime":"1748736000","employeeCount":"12","estimatedRevenue":1e3}}`,
+	`{"data":{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}}`,
+	`{"meta":{"requestId":"r2"},"meta":{"request_id":"r3"},"data":{"id":"p1"}}`,
+}
+
+// FuzzAnswerScan checks the fast path of reading a record against the
+// general one: whatever answer it accepts, it must read to the same record
+// and envelope, and only answers that are valid JSON.
+func FuzzAnswerScan(f *testing.F) {
+	for _, s := range answerSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		compareAnswer[Person](t, body)
+		compareAnswer[Company](t, body)
+		compareAnswer[Interaction](t, body)
+	})
+}
+
+// compareAnswer reads body by both paths into a T.
+func compareAnswer[T any, PT interface {
+	*T
+	fieldsReader
+}](t *testing.T, body []byte) {
+	t.Helper()
+	var fast, general T
+	fenv, ok := PT(&fast).readAnswer(body)
+	genv, err := readRecord(body, PT(&general))
+	if !ok {
+		return
+	}
+	if !json.Valid(body) {
+		t.Fatalf("the fast path read invalid JSON %q", body)
+	}
+	if err != nil {
+		t.Fatalf("the fast path read %q, the general path failed: %v", body, err)
+	}
+	if !reflect.DeepEqual(fast, general) {
+		t.Errorf("%T of %q:\nfast    %+v\ngeneral %+v", fast, body, fast, general)
+	}
+	if !bytes.Equal(fenv.payload, bytes.TrimSpace(genv.payload)) || !bytes.Equal(fenv.meta, genv.meta) ||
+		fenv.requestID() != genv.requestID() || fenv.failed != genv.failed {
+		t.Errorf("envelope of %q:\nfast    %+v\ngeneral %+v", body, fenv, genv)
+	}
+}
+
+// FuzzScanValue checks the validating scanner against json.Valid on
+// everything nested less deeply than maxScanDepth.
+func FuzzScanValue(f *testing.F) {
+	for _, s := range answerSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) >= maxScanDepth {
+			return
+		}
+		end := scanValue(b, skipSpace(b, 0), 0)
+		got := end >= 0 && skipSpace(b, end) == len(b)
+		if want := json.Valid(b); got != want {
+			t.Errorf("scanValue(%q) = %d: valid %v, json.Valid %v", b, end, got, want)
+		}
+	})
+}
+
+// personAnswer is a getPerson answer as the fake API sends it.
+var personAnswer = []byte(`{"data":{"companyId":null,"createdAt":"2026-11-30T06:31:14Z","email":"jordan@acme.example","firstName":"Jordan","id":"per_00017wdrqp","lastName":null,"linkedin":null,"phone":null,"remarks":null,"title":null,"updatedAt":"2026-11-30T06:31:14Z"},"meta":{"request_id":"req_000002","api_version":"1","timestamp":"2026-11-30T06:31:14Z"},"object":"success"}`)
+
+// BenchmarkDecodePerson is the decoding of one getPerson answer, by the
+// fast path and by the general one.
+func BenchmarkDecodePerson(b *testing.B) {
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p Person
+			if _, err := decodeRecord(personAnswer, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("general", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var p Person
+			if _, err := readRecord(personAnswer, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
