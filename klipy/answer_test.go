@@ -111,3 +111,28 @@ func BenchmarkDecodePerson(b *testing.B) {
 		}
 	})
 }
+
+// FuzzTimeToken checks the shortcut of Time.UnmarshalJSON against
+// parseTime, which reads every other time.
+func FuzzTimeToken(f *testing.F) {
+	for _, s := range []string{"2025-06-01T00:00:00Z", "2025-06-01T02:00:00+02:00", "2025-06-01T02:00:00.123456789-07:30",
+		"2025-06-01T02:00:00.1234567891234Z", "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "2025-06-01T24:00:00Z",
+		"2025-06-01T00:00:60Z", "2025-06-01T00:00:00+24:00", "2025-06-01T00:00:00+23:60", "0000-01-01T00:00:00Z",
+		"9999-12-31T23:59:59.9Z", "2025-06-01T00:00:00,5Z", "2025-06-01T1:00:00Z", "2025-06-01t00:00:00z",
+		"2025-06-01T00:00:00.Z", "2025-06-01 00:00:00Z", " 2025-06-01T00:00:00Z", "1748736000000", "2025-06-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := rfc3339Token([]byte(`"` + s + `"`))
+		if !ok {
+			return
+		}
+		want, err := parseTime(s)
+		if err != nil {
+			t.Fatalf("rfc3339Token read %q, parseTime failed: %v", s, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("rfc3339Token(%q) = %v, parseTime: %v", s, got, want)
+		}
+	})
+}
