@@ -224,6 +224,12 @@ func scanArray(b []byte, i, depth int) int {
 func validString(b []byte, i int) (int, bool) {
 	escaped := false
 	for j := i + 1; j < len(b); j++ {
+		for j < len(b) && !stringStop[b[j]] { // most bytes: one load and a test
+			j++
+		}
+		if j >= len(b) {
+			break
+		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, escaped
@@ -248,6 +254,16 @@ func validString(b []byte, i int) (int, bool) {
 	}
 	return -1, false
 }
+
+// stringStop marks the bytes validString must look at: the quote, the
+// backslash and control characters.
+var stringStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
