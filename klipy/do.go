@@ -95,11 +95,49 @@ type exchange struct {
 // where text that came from upstream is scrubbed of keys.
 func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, error) {
 	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.callBudget())
-		defer cancel()
+		ctx = &callCtx{ctx, time.Now().Add(c.callBudget())}
 	}
 	return c.seal(c.run(ctx, cl, into))
+}
+
+// callCtx is the context of a call whose caller set no deadline: the
+// caller's, reporting the call's budget as its deadline. No timer enforces
+// it, which would cost every call a second context and timer besides its
+// attempt's: nothing in a call waits on its context without first checking
+// that the wait ends before the deadline (fits; Limiter.Wait does so too),
+// each attempt runs under a context whose deadline is at most the budget's
+// (attemptContext), and judge takes a passed deadline for one that fired
+// (callErr).
+type callCtx struct {
+	context.Context
+	deadline time.Time
+}
+
+func (c *callCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+
+// callErr is ctx.Err(), and context.DeadlineExceeded once the budget of a
+// callCtx has passed.
+func callErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if cc, ok := ctx.(*callCtx); ok && !time.Now().Before(cc.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// attemptContext bounds one attempt by the client's timeout and the call's
+// deadline.
+func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := time.Now().Add(c.timeout)
+	if cc, ok := ctx.(*callCtx); ok {
+		ctx = cc.Context
+		if cc.deadline.Before(d) {
+			d = cc.deadline
+		}
+	}
+	return context.WithDeadline(ctx, d)
 }
 
 // run is do without the call deadline and the final scrub.
@@ -146,8 +184,8 @@ func (c *Client) judge(ctx context.Context, op string, ex exchange, b *budget) (
 	b.tries++
 	switch {
 	case ex.err != nil:
-		if ctx.Err() != nil {
-			return false, fmt.Errorf("klipy: %s: %w", op, ctx.Err())
+		if err := callErr(ctx); err != nil {
+			return false, fmt.Errorf("klipy: %s: %w", op, err)
 		}
 		if !ex.final && (b.retry || !ex.sent) && c.backoff(ctx, op, b.tries, ex) {
 			return true, nil
@@ -197,7 +235,7 @@ func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
 
 // send makes one HTTP attempt, bounded by the client's timeout.
 func (c *Client) send(ctx context.Context, op, method, url string, body []byte) exchange {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := c.attemptContext(ctx)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
