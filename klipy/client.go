@@ -83,6 +83,7 @@ type Client struct {
 	Interactions *InteractionsService
 
 	base      *url.URL
+	reqBase   url.URL // base as a request reads it (http.NewRequest's empty port removed)
 	key       string
 	keyBucket string
 	auth      AuthScheme
@@ -181,6 +182,11 @@ func New(opts Options) (*Client, error) {
 
 		discoveryGate: opts.DiscoveryGate,
 	}
+	req, err := http.NewRequest(http.MethodGet, base.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("klipy: base URL %q: %w", opts.BaseURL, err)
+	}
+	c.reqBase = *req.URL
 	c.keyHeader = []string{"Bearer " + c.key}
 	if c.auth == AuthAPIKeyHeader {
 		c.keyHeader = []string{c.key}

@@ -1,0 +1,50 @@
+package klipy
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// FuzzPrepareURL checks that prepare builds the URL url.Parse reads from
+// the text the client used to send: the base's escaped path followed by
+// the operation's, the id escaped as a path segment.
+func FuzzPrepareURL(f *testing.F) {
+	for _, s := range []string{"per_0001", "a b", "a/b", "ü", "%41", "a;b,c", "$&+:=@", "a?b#c", "..", " x "} {
+		f.Add("https://api.klipy.ai/api/v1", s)
+		f.Add("http://h:/base%2Fdir/?q=1#frag", s)
+	}
+	f.Fuzz(func(t *testing.T, base, id string) {
+		c, err := New(Options{BaseURL: base, APIKey: "k"})
+		if err != nil {
+			return
+		}
+		for _, op := range []string{"getPerson", "queryPeople"} {
+			got, _, err := c.prepare(ops[op], call{op: op, id: id})
+			if err != nil {
+				continue
+			}
+			want, err := url.Parse(oldURL(c.base, ops[op].path, id))
+			if err != nil {
+				t.Fatalf("the old text does not parse: %v", err)
+			}
+			want.Host = c.reqBase.Host // as http.NewRequest normalises it
+			if !reflect.DeepEqual(&got, want) {
+				t.Errorf("prepare(%q, %q, %q) = %#v, want %#v", base, op, id, got, *want)
+			}
+		}
+	})
+}
+
+// oldURL is the URL text the client sent before prepare built URLs.
+func oldURL(base *url.URL, path, id string) string {
+	raw, plain := path, path
+	if pre, post, ok := strings.Cut(path, "{id}"); ok {
+		raw, plain = pre+url.PathEscape(id)+post, pre+id+post
+	}
+	u := *base
+	u.RawPath = base.EscapedPath() + raw
+	u.Path += plain
+	return u.String()
+}
