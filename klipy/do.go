@@ -267,7 +267,7 @@ func (c *Client) send(ctx context.Context, op, method string, target *url.URL, b
 		return exchange{err: err, sent: !isDialError(err)}
 	}
 	defer res.Body.Close()
-	b, err := readAll(io.LimitReader(res.Body, MaxResponseBytes+1), res.ContentLength)
+	b, err := readAll(&io.LimitedReader{R: res.Body, N: MaxResponseBytes + 1}, res.ContentLength)
 	c.hookRequest(op, res.StatusCode, time.Since(start))
 	b = c.redact(b) // the exchange boundary: nothing below sees a key the upstream echoed
 	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
@@ -283,10 +283,12 @@ func (c *Client) send(ctx context.Context, op, method string, target *url.URL, b
 
 // readAll is io.ReadAll with the buffer sized from the answer's
 // Content-Length (size, -1 when unknown), so a body is read without
-// regrowing and copying the buffer.
-func readAll(r io.Reader, size int64) ([]byte, error) {
+// regrowing and copying the buffer. Unknown, it starts at io.ReadAll's
+// 512 bytes and grows as append does. r is concrete so that it can stay
+// on the caller's stack.
+func readAll(r *io.LimitedReader, size int64) ([]byte, error) {
 	if size < 0 || size > MaxResponseBytes {
-		return io.ReadAll(r)
+		size = 511
 	}
 	b := make([]byte, 0, size+1) // +1: the read that meets EOF needs room
 	for {

@@ -60,8 +60,11 @@ func (c *Client) waitBudget(ctx context.Context, op string) error {
 	if d := time.Since(start); d >= time.Millisecond {
 		c.waited(d)
 	}
+	if err == nil {
+		return nil // before errors.As, whose target would escape on every call
+	}
 	var rl *RateLimitError
-	if err != nil && !errors.As(err, &rl) {
+	if !errors.As(err, &rl) {
 		return fmt.Errorf("klipy: %s: waiting for rate-limit budget: %w", op, err)
 	}
 	return err

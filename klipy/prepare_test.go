@@ -1,10 +1,12 @@
 package klipy
 
 import (
+	"io"
 	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzPrepareURL checks that prepare builds the URL url.Parse reads from
@@ -47,4 +49,21 @@ func oldURL(base *url.URL, path, id string) string {
 	u.RawPath = base.EscapedPath() + raw
 	u.Path += plain
 	return u.String()
+}
+
+// TestReadAll checks readAll against io.ReadAll, with the size known,
+// unknown or wrong, and the limit met.
+func TestReadAll(t *testing.T) {
+	for _, n := range []int{0, 1, 511, 512, 513, 4096, 100000} {
+		body := strings.Repeat("x", n)
+		for _, size := range []int64{-1, int64(n), int64(n) / 2, int64(n) + 7, MaxResponseBytes + 1} {
+			for _, limit := range []int64{int64(n) + 1, int64(n) / 3} {
+				want, _ := io.ReadAll(io.LimitReader(iotest.HalfReader(strings.NewReader(body)), limit))
+				got, err := readAll(&io.LimitedReader{R: iotest.HalfReader(strings.NewReader(body)), N: limit}, size)
+				if err != nil || string(got) != string(want) {
+					t.Errorf("readAll(%d bytes, size %d, limit %d) = %d bytes, %v; want %d", n, size, limit, len(got), err, len(want))
+				}
+			}
+		}
+	}
 }
