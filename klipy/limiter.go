@@ -69,7 +69,11 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) erro
 	if perMinute <= 0 {
 		return nil
 	}
-	r := l.bucket(key, perMinute).Reserve()
+	b := l.bucket(key, perMinute)
+	if b.Allow() {
+		return nil // a token now: spares the *Reservation that waiting needs
+	}
+	r := b.Reserve()
 	d := r.Delay()
 	if d == 0 {
 		return nil
