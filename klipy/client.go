@@ -109,6 +109,7 @@ type Client struct {
 
 	mu            sync.Mutex
 	orgID         string
+	orgKey        string // orgBucket(orgID), built once
 	scopes        []Scope
 	scopesKnown   bool
 	authenticated bool                     // /authenticate answered
@@ -292,6 +293,14 @@ func (c *Client) Allows(scope Scope) bool {
 		return true
 	}
 	return slices.Contains(c.scopes, ScopeAll) || slices.Contains(c.scopes, scope)
+}
+
+// orgBucketKey returns the organization's limiter bucket, "" while the
+// organization is unknown.
+func (c *Client) orgBucketKey() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.orgKey
 }
 
 // OrganizationID returns the organization learnt from Authenticate, or "".

@@ -54,8 +54,8 @@ func (c *Client) waitWindow(ctx context.Context, op string) error {
 func (c *Client) waitBudget(ctx context.Context, op string) error {
 	start := time.Now()
 	err := c.limiter.Wait(ctx, c.keyBucket, c.rateLimit)
-	if org := c.OrganizationID(); err == nil && org != "" {
-		err = c.limiter.Wait(ctx, orgBucket(org), c.orgLimit)
+	if org := c.orgBucketKey(); err == nil && org != "" {
+		err = c.limiter.Wait(ctx, org, c.orgLimit)
 	}
 	if d := time.Since(start); d >= time.Millisecond {
 		c.waited(d)
