@@ -30,19 +30,19 @@ type answerTop struct {
 // members, appended to buf, and the envelope; false when the general
 // reader must decide. A caller passing a buffer on its stack reads a usual
 // record without allocating for its members.
-func readAnswer(body []byte, buf fields) (fields, *envelope, bool) {
+func readAnswer(body []byte, buf fields) (fields, envelope, bool) {
 	var top answerTop
 	obj, rec, ok := scanAnswer(body, buf, &top)
 	if !ok || (top.success != nil && string(top.success) != "true") {
-		return nil, nil, false
+		return nil, envelope{}, false
 	}
-	env := &envelope{meta: top.meta}
+	env := envelope{meta: top.meta}
 	switch {
 	case top.data != nil && !top.hasID && top.dataObj:
 		env.payload = top.data
 		return rec, env, true
 	case top.data != nil && !top.hasID:
-		return nil, nil, false // null, a list, a scalar: errors or UnmarshalJSON
+		return nil, envelope{}, false // null, a list, a scalar: errors or UnmarshalJSON
 	}
 	env.payload = obj // no envelope: the answer is the record
 	return splitObject(buf, obj), env, true

@@ -25,7 +25,7 @@ type envelope struct {
 
 // requestID returns the request id meta carries, "" when none. It is read
 // only when asked for: the answer's headers usually say it already.
-func (e *envelope) requestID() string {
+func (e envelope) requestID() string {
 	if e.meta == nil {
 		return ""
 	}
@@ -118,13 +118,22 @@ func plainMember(b []byte, name string) (string, bool) {
 
 // decodeRecord decodes the payload of body into v: a record type by its
 // fast path when the answer is as usual, anything else by readRecord.
-func decodeRecord(body []byte, v any) (*envelope, error) {
+func decodeRecord(body []byte, v any) (envelope, error) {
 	if r, ok := v.(fieldsReader); ok {
 		if env, ok := r.readAnswer(body); ok {
 			return env, nil
 		}
 	}
-	return readRecord(body, v)
+	env, err := readRecord(body, v)
+	return env.value(), err
+}
+
+// value is *e, the zero envelope when e is nil.
+func (e *envelope) value() envelope {
+	if e == nil {
+		return envelope{}
+	}
+	return *e
 }
 
 // readRecord is the general path of decodeRecord.
@@ -164,7 +173,7 @@ func decodeValid(b []byte, v any) error {
 // the answer is one the general path must read.
 type fieldsReader interface {
 	readFields(m fields)
-	readAnswer(body []byte) (*envelope, bool)
+	readAnswer(body []byte) (envelope, bool)
 }
 
 // listKeys are the names a wrapped list has been seen or guessed under.

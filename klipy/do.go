@@ -76,8 +76,10 @@ type call struct {
 	safe bool   // a create made idempotent by the caller (primaryId)
 }
 
-// decoder reads a 2xx body into the method's result.
-type decoder func(body []byte) (*envelope, error)
+// decoder reads a 2xx body into the method's result. Its envelope is a
+// value, the zero one when the body had none, so that the usual answer
+// allocates none.
+type decoder func(body []byte) (envelope, error)
 
 // exchange is the outcome of one HTTP attempt.
 type exchange struct {
@@ -394,13 +396,13 @@ func (c *Client) apiError(op string, ex exchange) *APIError {
 // decode runs into on a 2xx body and classifies what it cannot read.
 func (c *Client) decode(op string, ex exchange, resp *Response, into decoder) error {
 	env, err := into(ex.body)
-	if env != nil && resp.RequestID == "" {
+	if resp.RequestID == "" {
 		resp.RequestID = env.requestID()
 	}
 	if err != nil {
 		return &TransportError{Op: op, Err: fmt.Errorf("HTTP %d: %w", ex.status, err)}
 	}
-	if env != nil && env.failed != "" {
+	if env.failed != "" {
 		return &APIError{Op: op, StatusCode: ex.status, Code: "request_failed", Message: env.failed, RequestID: resp.RequestID}
 	}
 	return nil

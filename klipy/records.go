@@ -21,7 +21,7 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 
 // readAnswer reads a person from a whole answer by the fast path; the scan
 // stays on the stack, so its members cost no allocation.
-func (p *Person) readAnswer(body []byte) (*envelope, bool) {
+func (p *Person) readAnswer(body []byte) (envelope, bool) {
 	var buf [24]member
 	m, env, ok := readAnswer(body, buf[:0])
 	if ok {
@@ -78,7 +78,7 @@ func (c *Company) UnmarshalJSON(b []byte) error {
 
 // readAnswer reads a company from a whole answer by the fast path; the scan
 // stays on the stack, so its members cost no allocation.
-func (c *Company) readAnswer(body []byte) (*envelope, bool) {
+func (c *Company) readAnswer(body []byte) (envelope, bool) {
 	var buf [24]member
 	m, env, ok := readAnswer(body, buf[:0])
 	if ok {
@@ -143,7 +143,7 @@ func (it *Interaction) UnmarshalJSON(b []byte) error {
 
 // readAnswer reads an interaction from a whole answer by the fast path; the scan
 // stays on the stack, so its members cost no allocation.
-func (it *Interaction) readAnswer(body []byte) (*envelope, bool) {
+func (it *Interaction) readAnswer(body []byte) (envelope, bool) {
 	var buf [24]member
 	m, env, ok := readAnswer(body, buf[:0])
 	if ok {
