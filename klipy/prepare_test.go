@@ -2,6 +2,7 @@ package klipy
 
 import (
 	"io"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -64,6 +65,16 @@ func TestReadAll(t *testing.T) {
 					t.Errorf("readAll(%d bytes, size %d, limit %d) = %d bytes, %v; want %d", n, size, limit, len(got), err, len(want))
 				}
 			}
+		}
+	}
+}
+
+// TestHeaderNamesCanonical pins that the names header reads are
+// canonical, as header needs to match http.Header.Get.
+func TestHeaderNamesCanonical(t *testing.T) {
+	for _, name := range append(requestIDHeaders[:], hdrLimit, hdrRemaining, hdrReset) {
+		if c := http.CanonicalHeaderKey(name); c != name {
+			t.Errorf("%q is not canonical (%q)", name, c)
 		}
 	}
 }
