@@ -1,6 +1,7 @@
 package klipy
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"testing/synctest"
+	"time"
 )
 
 // FuzzPrepareURL checks that prepare builds the URL url.Parse reads from
@@ -77,4 +80,25 @@ func TestHeaderNamesCanonical(t *testing.T) {
 			t.Errorf("%q is not canonical (%q)", name, c)
 		}
 	}
+}
+
+// TestBucketReRated: a bucket asked for at another rate takes it, as the
+// rate it keeps beside the bucket says.
+func TestBucketReRated(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, ctx := NewLocalLimiter(), context.Background()
+		for range Burst(60) + 1 { // the burst, then one token a second
+			_ = l.Wait(ctx, "b", 60)
+		}
+		start := time.Now()
+		_ = l.Wait(ctx, "b", 6000) // one token every 10 ms
+		if d := time.Since(start); d > 10*time.Millisecond {
+			t.Errorf("waited %v at 6000/min, want at most 10ms", d)
+		}
+		start = time.Now()
+		_ = l.Wait(ctx, "b", 60)
+		if d := time.Since(start); d < 900*time.Millisecond {
+			t.Errorf("waited %v back at 60/min, want about 1s", d)
+		}
+	})
 }
