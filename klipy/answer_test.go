@@ -136,3 +136,18 @@ func FuzzTimeToken(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMarshalPerson is the writing of the person the fake's answer
+// holds, as the tools shape it.
+func BenchmarkMarshalPerson(b *testing.B) {
+	var p Person
+	if _, err := decodeRecord(personAnswer, &p); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.MarshalJSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

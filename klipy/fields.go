@@ -305,46 +305,50 @@ func (m fields) extra() map[string]json.RawMessage {
 }
 
 // objWriter writes a JSON object: known fields first in a fixed order, empty
-// ones omitted, then the Extra fields in key order. Values are built in one
-// scratch buffer, and the names written are kept in a slice (a map once
-// there are many), so writing a record allocates little besides the
-// output.
+// ones omitted, then the Extra fields in key order. Its methods append to
+// the caller's buffer and return it, so that a record is written in a
+// buffer on the caller's stack and copied out once, at its size (bytes);
+// the names written are kept in an array (a map once there are many).
+// Neither costs an allocation for a usual record.
 type objWriter struct {
-	buf     bytes.Buffer
-	open    bool
-	names   []string
-	many    map[string]bool // the names, once there are more than fewNames
-	scratch []byte
+	names   [fewNames]string
+	n       int             // names written
+	many    map[string]bool // every name, once there are more than fewNames
 	compact bytes.Buffer
 	err     error
 }
 
 const fewNames = 32
 
-func (w *objWriter) raw(name string, v []byte) {
-	if !w.open {
-		w.open = true
-		w.buf.Grow(512) // most records fit: no regrowth on the way there
-		w.buf.WriteByte('{')
-	}
+// key appends name as the object's next key and reports true, or false
+// (appending nothing) when name was written already.
+func (w *objWriter) key(b []byte, name string) ([]byte, bool) {
 	if w.written(name) {
-		return
+		return b, false
 	}
-	if len(w.names) > 0 {
-		w.buf.WriteByte(',')
+	if w.n > 0 {
+		b = append(b, ',')
 	}
-	w.names = append(w.names, name)
-	if w.many != nil {
+	w.note(name)
+	b = appendString(b, name)
+	return append(b, ':'), true
+}
+
+// note remembers that name was written.
+func (w *objWriter) note(name string) {
+	w.n++
+	switch {
+	case w.many != nil:
 		w.many[name] = true
-	} else if len(w.names) > fewNames {
-		w.many = make(map[string]bool, 2*len(w.names))
+	case w.n <= fewNames:
+		w.names[w.n-1] = name
+	default:
+		w.many = make(map[string]bool, 2*w.n)
 		for _, n := range w.names {
 			w.many[n] = true
 		}
+		w.many[name] = true
 	}
-	w.buf.Write(appendString(w.buf.AvailableBuffer(), name))
-	w.buf.WriteByte(':')
-	w.buf.Write(v)
 }
 
 // written reports whether name has been written already.
@@ -352,7 +356,15 @@ func (w *objWriter) written(name string) bool {
 	if w.many != nil {
 		return w.many[name]
 	}
-	return slices.Contains(w.names, name)
+	return slices.Contains(w.names[:w.n], name)
+}
+
+func (w *objWriter) raw(b []byte, name string, v []byte) []byte {
+	b, ok := w.key(b, name)
+	if ok {
+		b = append(b, v...)
+	}
+	return b
 }
 
 // appendString appends s as a JSON string, byte for byte as json.Marshal
@@ -369,36 +381,45 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-func (w *objWriter) value(name string, v any) {
-	b, err := json.Marshal(v)
+func (w *objWriter) value(b []byte, name string, v any) []byte {
+	m, err := json.Marshal(v)
 	if err != nil {
 		w.err = errors.Join(w.err, err)
-		return
+		return b
 	}
-	w.raw(name, b)
+	return w.raw(b, name, m)
 }
 
-func (w *objWriter) str(name, v string) {
-	if v != "" {
-		w.scratch = appendString(w.scratch[:0], v)
-		w.raw(name, w.scratch)
+func (w *objWriter) str(b []byte, name, v string) []byte {
+	if v == "" {
+		return b
 	}
+	b, ok := w.key(b, name)
+	if ok {
+		b = appendString(b, v)
+	}
+	return b
 }
 
-func (w *objWriter) strs(name string, v []string) {
-	if len(v) > 0 {
-		w.value(name, v)
+func (w *objWriter) strs(b []byte, name string, v []string) []byte {
+	if len(v) == 0 {
+		return b
 	}
+	return w.value(b, name, v)
 }
 
-func (w *objWriter) time(name string, t Time) {
-	if !t.IsZero() {
-		w.scratch = t.appendJSON(w.scratch[:0])
-		w.raw(name, w.scratch)
+func (w *objWriter) time(b []byte, name string, t Time) []byte {
+	if t.IsZero() {
+		return b
 	}
+	b, ok := w.key(b, name)
+	if ok {
+		b = t.appendJSON(b)
+	}
+	return b
 }
 
-func (w *objWriter) extra(m map[string]json.RawMessage) {
+func (w *objWriter) extra(b []byte, m map[string]json.RawMessage) []byte {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -410,19 +431,21 @@ func (w *objWriter) extra(m map[string]json.RawMessage) {
 			w.err = errors.Join(w.err, err)
 			continue
 		}
-		w.raw(k, w.compact.Bytes())
+		b = w.raw(b, k, w.compact.Bytes())
 	}
+	return b
 }
 
-func (w *objWriter) bytes() ([]byte, error) {
+// bytes closes the object b (which starts with its '{') and returns a
+// copy of it that owns its memory.
+func (w *objWriter) bytes(b []byte) ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	if !w.open {
-		return []byte("{}"), nil
-	}
-	w.buf.WriteByte('}')
-	return w.buf.Bytes(), nil
+	out := make([]byte, len(b)+1)
+	copy(out, b)
+	out[len(b)] = '}'
+	return out, nil
 }
 
 // Time bounds: outside years 1–9999 a time cannot round-trip as RFC 3339.

@@ -50,19 +50,21 @@ func (p *Person) readFields(m fields) {
 // MarshalJSON writes the person with the API's field names plus Extra.
 func (p Person) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", p.ID)
-	w.str("email", p.Email)
-	w.str("firstName", p.FirstName)
-	w.str("lastName", p.LastName)
-	w.str("title", p.Title)
-	w.str("phone", p.Phone)
-	w.str("linkedin", p.LinkedIn)
-	w.str("companyId", p.CompanyID)
-	w.str("remarks", p.Remarks)
-	w.time("createdAt", p.CreatedAt)
-	w.time("updatedAt", p.UpdatedAt)
-	w.extra(p.Extra)
-	return w.bytes()
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", p.ID)
+	b = w.str(b, "email", p.Email)
+	b = w.str(b, "firstName", p.FirstName)
+	b = w.str(b, "lastName", p.LastName)
+	b = w.str(b, "title", p.Title)
+	b = w.str(b, "phone", p.Phone)
+	b = w.str(b, "linkedin", p.LinkedIn)
+	b = w.str(b, "companyId", p.CompanyID)
+	b = w.str(b, "remarks", p.Remarks)
+	b = w.time(b, "createdAt", p.CreatedAt)
+	b = w.time(b, "updatedAt", p.UpdatedAt)
+	b = w.extra(b, p.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads a company object.
@@ -109,25 +111,27 @@ func (c *Company) readFields(m fields) {
 // MarshalJSON writes the company with the API's field names plus Extra.
 func (c Company) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", c.ID)
-	w.str("name", c.Name)
-	w.str("domain", c.Domain)
-	w.str("industry", c.Industry)
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", c.ID)
+	b = w.str(b, "name", c.Name)
+	b = w.str(b, "domain", c.Domain)
+	b = w.str(b, "industry", c.Industry)
 	if c.EmployeeCount != nil {
-		w.value("employeeCount", *c.EmployeeCount)
+		b = w.value(b, "employeeCount", *c.EmployeeCount)
 	}
 	if c.EstimatedRevenue != nil {
-		w.value("estimatedRevenue", *c.EstimatedRevenue)
+		b = w.value(b, "estimatedRevenue", *c.EstimatedRevenue)
 	}
-	w.str("city", c.City)
-	w.str("state", c.State)
-	w.str("country", c.Country)
-	w.str("linkedin", c.LinkedIn)
-	w.str("website", c.Website)
-	w.time("createdAt", c.CreatedAt)
-	w.time("updatedAt", c.UpdatedAt)
-	w.extra(c.Extra)
-	return w.bytes()
+	b = w.str(b, "city", c.City)
+	b = w.str(b, "state", c.State)
+	b = w.str(b, "country", c.Country)
+	b = w.str(b, "linkedin", c.LinkedIn)
+	b = w.str(b, "website", c.Website)
+	b = w.time(b, "createdAt", c.CreatedAt)
+	b = w.time(b, "updatedAt", c.UpdatedAt)
+	b = w.extra(b, c.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads an interaction object.
@@ -173,20 +177,22 @@ func (it *Interaction) readFields(m fields) {
 // MarshalJSON writes the interaction with the API's field names plus Extra.
 func (it Interaction) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", it.ID)
-	w.str("type", it.Type)
-	w.str("direction", it.Direction)
-	w.str("title", it.Title)
-	w.str("summary", it.Summary)
-	w.str("source", it.Source)
-	w.str("sentiment", it.Sentiment)
-	w.str("createdBy", it.CreatedBy)
-	w.strs("companies", it.Companies)
-	w.strs("contacts", it.Contacts)
-	w.time("creationTime", it.CreationTime)
-	w.time("interactionDate", it.InteractionDate)
-	w.extra(it.Extra)
-	return w.bytes()
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", it.ID)
+	b = w.str(b, "type", it.Type)
+	b = w.str(b, "direction", it.Direction)
+	b = w.str(b, "title", it.Title)
+	b = w.str(b, "summary", it.Summary)
+	b = w.str(b, "source", it.Source)
+	b = w.str(b, "sentiment", it.Sentiment)
+	b = w.str(b, "createdBy", it.CreatedBy)
+	b = w.strs(b, "companies", it.Companies)
+	b = w.strs(b, "contacts", it.Contacts)
+	b = w.time(b, "creationTime", it.CreationTime)
+	b = w.time(b, "interactionDate", it.InteractionDate)
+	b = w.extra(b, it.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads an authenticate payload: the name from team_name,
@@ -226,11 +232,13 @@ func (ws *Workspace) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes name, organization_id and (when known) scopes plus Extra.
 func (ws Workspace) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("name", ws.Name)
-	w.str("organization_id", ws.OrganizationID)
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "name", ws.Name)
+	b = w.str(b, "organization_id", ws.OrganizationID)
 	if ws.ScopesKnown {
-		w.value("scopes", ws.Scopes)
+		b = w.value(b, "scopes", ws.Scopes)
 	}
-	w.extra(ws.Extra)
-	return w.bytes()
+	b = w.extra(b, ws.Extra)
+	return w.bytes(b)
 }
