@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -150,4 +151,34 @@ func BenchmarkMarshalPerson(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzTexts checks that reading strings through texts (one allocation for
+// a record's strings) reads what fields.str reads, value for value, and
+// takes the same members, past its 16 pending strings too. The input is
+// raw tokens separated by NUL bytes.
+func FuzzTexts(f *testing.F) {
+	f.Add([]byte("\"a\"\x00\"\"\x00null\x0012\x00\"x\\\"y\"\x00{}\x00\"\xff\""))
+	f.Add(bytes.Repeat([]byte("\"abc\"\x00"), 20))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		raws := bytes.Split(in, []byte{0})
+		build := func() fields {
+			m := fields{}
+			for i, r := range raws {
+				m = append(m, member{[]byte(strconv.Itoa(i)), r})
+			}
+			return m
+		}
+		want, got := make([]string, len(raws)), make([]string, len(raws))
+		mw, mg := build(), build()
+		var tx texts
+		for i := range raws {
+			mw.str(&want[i], strconv.Itoa(i))
+			tx.str(mg, &got[i], strconv.Itoa(i))
+		}
+		tx.flush()
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(mg.keys(), mw.keys()) {
+			t.Errorf("texts read %q leaving %q; fields.str %q leaving %q", got, mg.keys(), want, mw.keys())
+		}
+	})
 }

@@ -210,31 +210,84 @@ func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "
 // unescaping (no backslash, no control character, valid UTF-8), which is
 // nearly every string an API sends, without a decoder's passes over it.
 func plainString(raw json.RawMessage) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	in := raw[1 : len(raw)-1]
-	for _, c := range in {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return "", false
-		}
-	}
-	if !utf8.Valid(in) {
+	in, ok := plainToken(raw)
+	if !ok {
 		return "", false
 	}
 	return string(in), true
 }
 
+// plainToken is plainString without the copy: the token's text, in raw's
+// memory.
+func plainToken(raw json.RawMessage) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	in := raw[1 : len(raw)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return nil, false
+		}
+	}
+	if !utf8.Valid(in) {
+		return nil, false
+	}
+	return in, true
+}
+
 // str reads a string (a number is taken as its text).
 func (m fields) str(dst *string, names ...string) {
+	m.take(func(raw json.RawMessage) bool { return readString(raw, dst) }, names...)
+}
+
+func readString(raw json.RawMessage, dst *string) bool {
+	s := scalarString(raw)
+	if s == "" && string(bytes.TrimSpace(raw)) != `""` {
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// texts makes the strings a record reads in one allocation instead of one
+// each: str notes the plain ones (nearly all), flush copies them into one
+// string and points each field at its part. A record's strings then live
+// and die together, which costs nothing: they are its own.
+type texts struct {
+	pending [16]pendingText
+	n       int
+	size    int
+}
+
+type pendingText struct {
+	dst  *string
+	text []byte // in the answer's memory until flush
+}
+
+// str is fields.str, leaving a plain string for flush to make.
+func (t *texts) str(m fields, dst *string, names ...string) {
 	m.take(func(raw json.RawMessage) bool {
-		s := scalarString(raw)
-		if s == "" && string(bytes.TrimSpace(raw)) != `""` {
-			return false
+		if in, ok := plainToken(raw); ok && t.n < len(t.pending) {
+			t.pending[t.n] = pendingText{dst, in}
+			t.n, t.size = t.n+1, t.size+len(in)
+			return true
 		}
-		*dst = s
-		return true
+		return readString(raw, dst)
 	}, names...)
+}
+
+// flush makes the strings str noted.
+func (t *texts) flush() {
+	var b strings.Builder
+	b.Grow(t.size)
+	for _, p := range t.pending[:t.n] {
+		b.Write(p.text)
+	}
+	all := b.String() // its bytes are never written again
+	for _, p := range t.pending[:t.n] {
+		*p.dst, all = all[:len(p.text)], all[len(p.text):]
+	}
+	t.n, t.size = 0, 0
 }
 
 // int reads an integer given as a number or a numeric string.

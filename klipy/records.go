@@ -33,17 +33,19 @@ func (p *Person) readAnswer(body []byte) (envelope, bool) {
 // readFields reads a person from the members of its object.
 func (p *Person) readFields(m fields) {
 	*p = Person{}
-	m.str(&p.ID, "id", "_id", "personId")
-	m.str(&p.Email, "email")
-	m.str(&p.FirstName, "firstName", "first_name")
-	m.str(&p.LastName, "lastName", "last_name")
-	m.str(&p.Title, "title")
-	m.str(&p.Phone, "phone")
-	m.str(&p.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
-	m.str(&p.CompanyID, "companyId", "company_id")
-	m.str(&p.Remarks, "remarks")
+	var t texts
+	t.str(m, &p.ID, "id", "_id", "personId")
+	t.str(m, &p.Email, "email")
+	t.str(m, &p.FirstName, "firstName", "first_name")
+	t.str(m, &p.LastName, "lastName", "last_name")
+	t.str(m, &p.Title, "title")
+	t.str(m, &p.Phone, "phone")
+	t.str(m, &p.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	t.str(m, &p.CompanyID, "companyId", "company_id")
+	t.str(m, &p.Remarks, "remarks")
 	m.time(&p.CreatedAt, "createdAt", "created_at")
 	m.time(&p.UpdatedAt, "updatedAt", "updated_at")
+	t.flush()
 	p.Extra = m.extra()
 }
 
@@ -92,19 +94,21 @@ func (c *Company) readAnswer(body []byte) (envelope, bool) {
 // readFields reads a company from the members of its object.
 func (c *Company) readFields(m fields) {
 	*c = Company{}
-	m.str(&c.ID, "id", "_id", "companyId")
-	m.str(&c.Name, "name")
-	m.str(&c.Domain, "domain")
-	m.str(&c.Industry, "industry")
+	var t texts
+	t.str(m, &c.ID, "id", "_id", "companyId")
+	t.str(m, &c.Name, "name")
+	t.str(m, &c.Domain, "domain")
+	t.str(m, &c.Industry, "industry")
 	m.int(&c.EmployeeCount, "employeeCount", "employee_count")
 	m.float(&c.EstimatedRevenue, "estimatedRevenue", "estimated_revenue")
-	m.str(&c.City, "city")
-	m.str(&c.State, "state")
-	m.str(&c.Country, "country")
-	m.str(&c.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
-	m.str(&c.Website, "website")
+	t.str(m, &c.City, "city")
+	t.str(m, &c.State, "state")
+	t.str(m, &c.Country, "country")
+	t.str(m, &c.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	t.str(m, &c.Website, "website")
 	m.time(&c.CreatedAt, "createdAt", "created_at")
 	m.time(&c.UpdatedAt, "updatedAt", "updated_at")
+	t.flush()
 	c.Extra = m.extra()
 }
 
@@ -159,18 +163,20 @@ func (it *Interaction) readAnswer(body []byte) (envelope, bool) {
 // readFields reads an interaction from the members of its object.
 func (it *Interaction) readFields(m fields) {
 	*it = Interaction{}
-	m.str(&it.ID, "id", "_id", "interactionId")
-	m.str(&it.Type, "type")
-	m.str(&it.Direction, "direction")
-	m.str(&it.Title, "title")
-	m.str(&it.Summary, "summary")
-	m.str(&it.Source, "source")
-	m.str(&it.Sentiment, "sentiment")
-	m.str(&it.CreatedBy, "createdBy", "created_by")
+	var t texts
+	t.str(m, &it.ID, "id", "_id", "interactionId")
+	t.str(m, &it.Type, "type")
+	t.str(m, &it.Direction, "direction")
+	t.str(m, &it.Title, "title")
+	t.str(m, &it.Summary, "summary")
+	t.str(m, &it.Source, "source")
+	t.str(m, &it.Sentiment, "sentiment")
+	t.str(m, &it.CreatedBy, "createdBy", "created_by")
 	m.strs(&it.Companies, "companies")
 	m.strs(&it.Contacts, "contacts")
 	m.time(&it.CreationTime, "creationTime", "creation_time", "createdAt", "created_at")
 	m.time(&it.InteractionDate, "interactionDate", "interaction_date")
+	t.flush()
 	it.Extra = m.extra()
 }
 
