@@ -262,15 +262,15 @@ func (c *Client) send(ctx context.Context, op, method string, target *url.URL, b
 	}
 	*req.URL, req.Host = *target, target.Host // the URL Parse("") allocated, filled
 	c.setHeaders(req, body != nil)
-	start := time.Now()
+	start := c.hookStart(c.hooks.Request != nil)
 	res, err := c.http.Do(req)
 	if err != nil {
-		c.hookRequest(op, 0, time.Since(start))
+		c.hookRequest(op, 0, start)
 		return exchange{err: err, sent: !isDialError(err)}
 	}
 	defer res.Body.Close()
 	b, err := readAll(&io.LimitedReader{R: res.Body, N: MaxResponseBytes + 1}, res.ContentLength)
-	c.hookRequest(op, res.StatusCode, time.Since(start))
+	c.hookRequest(op, res.StatusCode, start)
 	b = c.redact(b) // the exchange boundary: nothing below sees a key the upstream echoed
 	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
 	switch {
@@ -325,9 +325,18 @@ func (c *Client) setHeaders(req *http.Request, hasBody bool) {
 
 var jsonHeader = []string{"application/json"}
 
-func (c *Client) hookRequest(op string, status int, d time.Duration) {
+// hookStart is the start of what a hook times, read only when there is a
+// hook (a server without metrics spares the clock).
+func (c *Client) hookStart(hooked bool) time.Time {
+	if !hooked {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+func (c *Client) hookRequest(op string, status int, start time.Time) {
 	if c.hooks.Request != nil {
-		c.hooks.Request(op, status, d)
+		c.hooks.Request(op, status, time.Since(start))
 	}
 }
 

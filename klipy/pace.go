@@ -52,13 +52,15 @@ func (c *Client) waitWindow(ctx context.Context, op string) error {
 
 // waitBudget takes a token from the key's and the organization's buckets.
 func (c *Client) waitBudget(ctx context.Context, op string) error {
-	start := time.Now()
+	start := c.hookStart(c.hooks.RateLimitWait != nil)
 	err := c.limiter.Wait(ctx, c.keyBucket, c.rateLimit)
 	if org := c.orgBucketKey(); err == nil && org != "" {
 		err = c.limiter.Wait(ctx, org, c.orgLimit)
 	}
-	if d := time.Since(start); d >= time.Millisecond {
-		c.waited(d)
+	if !start.IsZero() {
+		if d := time.Since(start); d >= time.Millisecond {
+			c.waited(d)
+		}
 	}
 	if err == nil {
 		return nil // before errors.As, whose target would escape on every call
