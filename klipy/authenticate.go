@@ -148,7 +148,7 @@ func (c *Client) learn(ws *Workspace) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ws.OrganizationID != "" {
-		c.orgID = ws.OrganizationID
+		c.orgID, c.orgKey = ws.OrganizationID, orgBucket(ws.OrganizationID)
 	}
 	if ws.ScopesKnown {
 		c.scopes, c.scopesKnown = slices.Clone(ws.Scopes), true

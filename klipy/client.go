@@ -83,6 +83,7 @@ type Client struct {
 	Interactions *InteractionsService
 
 	base      *url.URL
+	reqBase   url.URL // base as a request reads it (http.NewRequest's empty port removed)
 	key       string
 	keyBucket string
 	auth      AuthScheme
@@ -108,6 +109,7 @@ type Client struct {
 
 	mu            sync.Mutex
 	orgID         string
+	orgKey        string // orgBucket(orgID), built once
 	scopes        []Scope
 	scopesKnown   bool
 	authenticated bool                     // /authenticate answered
@@ -181,6 +183,11 @@ func New(opts Options) (*Client, error) {
 
 		discoveryGate: opts.DiscoveryGate,
 	}
+	req, err := http.NewRequest(http.MethodGet, base.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("klipy: base URL %q: %w", opts.BaseURL, err)
+	}
+	c.reqBase = *req.URL
 	c.keyHeader = []string{"Bearer " + c.key}
 	if c.auth == AuthAPIKeyHeader {
 		c.keyHeader = []string{c.key}
@@ -286,6 +293,14 @@ func (c *Client) Allows(scope Scope) bool {
 		return true
 	}
 	return slices.Contains(c.scopes, ScopeAll) || slices.Contains(c.scopes, scope)
+}
+
+// orgBucketKey returns the organization's limiter bucket, "" while the
+// organization is unknown.
+func (c *Client) orgBucketKey() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.orgKey
 }
 
 // OrganizationID returns the organization learnt from Authenticate, or "".

@@ -17,10 +17,19 @@ var errMalformed = errors.New("malformed response body")
 
 // envelope is what the reader learned from the outer object of a body.
 type envelope struct {
-	payload   json.RawMessage // data, or the whole body when there is no envelope
-	top       fields          // the outer object, nil when the body is not an object
-	requestID string
-	failed    string // the message of a {"success": false} answer
+	payload json.RawMessage // data, or the whole body when there is no envelope
+	top     fields          // the outer object, nil when the body is not an object (or unneeded)
+	meta    json.RawMessage // the outer object's meta, nil when it has none
+	failed  string          // the message of a {"success": false} answer
+}
+
+// requestID returns the request id meta carries, "" when none. It is read
+// only when asked for: the answer's headers usually say it already.
+func (e envelope) requestID() string {
+	if e.meta == nil {
+		return ""
+	}
+	return requestIDOf(e.meta)
 }
 
 // unwrap splits an envelope from its payload. An object is an envelope when
@@ -39,17 +48,15 @@ func unwrap(body []byte) (*envelope, error) {
 		return env, nil // an array or a scalar: a bare payload
 	}
 	env.top = top
-	if raw := top["meta"]; raw != nil {
-		env.requestID = requestIDOf(raw)
-	}
+	env.meta = top.at("meta")
 	var ok bool
-	if raw := top["success"]; raw != nil && string(raw) != "true" && json.Unmarshal(raw, &ok) == nil && !ok {
+	if raw := top.at("success"); raw != nil && string(raw) != "true" && json.Unmarshal(raw, &ok) == nil && !ok {
 		var msg string
-		_ = json.Unmarshal(top["error"], &msg)
-		env.failed = firstOf(msg, scalarString(top["message"]), "the API reported failure")
+		_ = json.Unmarshal(top.at("error"), &msg)
+		env.failed = firstOf(msg, scalarString(top.at("message")), "the API reported failure")
 	}
-	if data, has := top["data"]; has {
-		if _, hasID := top["id"]; !hasID {
+	if data, has := top.get("data"); has {
+		if _, hasID := top.get("id"); !hasID {
 			env.payload = data
 		}
 	}
@@ -109,8 +116,28 @@ func plainMember(b []byte, name string) (string, bool) {
 	return plainString(val)
 }
 
-// decodeRecord decodes the payload of body into v.
-func decodeRecord(body []byte, v any) (*envelope, error) {
+// decodeRecord decodes the payload of body into v: a record type by its
+// fast path when the answer is as usual, anything else by readRecord.
+func decodeRecord(body []byte, v any) (envelope, error) {
+	if r, ok := v.(fieldsReader); ok {
+		if env, ok := r.readAnswer(body); ok {
+			return env, nil
+		}
+	}
+	env, err := readRecord(body, v)
+	return env.value(), err
+}
+
+// value is *e, the zero envelope when e is nil.
+func (e *envelope) value() envelope {
+	if e == nil {
+		return envelope{}
+	}
+	return *e
+}
+
+// readRecord is the general path of decodeRecord.
+func readRecord(body []byte, v any) (*envelope, error) {
 	env, err := unwrap(body)
 	if err != nil {
 		return nil, err
@@ -131,7 +158,7 @@ func decodeRecord(body []byte, v any) (*envelope, error) {
 func decodeValid(b []byte, v any) error {
 	if r, ok := v.(fieldsReader); ok {
 		if i := skipSpace(b, 0); i < len(b) && b[i] == '{' {
-			r.readFields(splitObject(b[i:])) // valid: no second validation
+			r.readFields(splitObject(nil, b[i:])) // valid: no second validation
 			return nil
 		}
 	}
@@ -142,8 +169,12 @@ func decodeValid(b []byte, v any) error {
 }
 
 // fieldsReader is a record that reads itself from the members of a valid
-// object.
-type fieldsReader interface{ readFields(m fields) }
+// object, or (readAnswer) from a whole answer, by readAnswer: false when
+// the answer is one the general path must read.
+type fieldsReader interface {
+	readFields(m fields)
+	readAnswer(body []byte) (envelope, bool)
+}
 
 // listKeys are the names a wrapped list has been seen or guessed under.
 // "edges" (Relay: [{node, cursor}]) is unwrapped to its nodes.
@@ -204,7 +235,7 @@ func findList(raw json.RawMessage, depth int, at string) (json.RawMessage, []hol
 		return nil, nil, ""
 	}
 	for _, k := range listKeys {
-		inner, ok := obj[k]
+		inner, ok := obj.get(k)
 		if !ok {
 			continue
 		}
@@ -274,14 +305,14 @@ func pageInfo(holders []holder) (cursor string, more bool, field string) {
 			continue
 		}
 		for _, k := range infoNames {
-			if pi, err := objectOf(h[k]); err == nil {
+			if pi, err := objectOf(h.at(k)); err == nil {
 				candidates = append(candidates, candidate{pi, hd.at + k + "."})
 			}
 		}
-		if meta, err := objectOf(h["meta"]); err == nil {
+		if meta, err := objectOf(h.at("meta")); err == nil {
 			candidates = append(candidates, candidate{meta, hd.at + "meta."})
 			for _, k := range infoNames {
-				if pi, err := objectOf(meta[k]); err == nil {
+				if pi, err := objectOf(meta.at(k)); err == nil {
 					candidates = append(candidates, candidate{pi, hd.at + "meta." + k + "."})
 				}
 			}
@@ -292,7 +323,7 @@ func pageInfo(holders []holder) (cursor string, more bool, field string) {
 	for _, c := range candidates {
 		if cursor == "" {
 			for _, n := range cursorNames {
-				if s := scalarString(c.obj[n]); s != "" {
+				if s := scalarString(c.obj.at(n)); s != "" {
 					cursor, field = s, c.path+n
 					break
 				}

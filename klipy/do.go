@@ -76,8 +76,10 @@ type call struct {
 	safe bool   // a create made idempotent by the caller (primaryId)
 }
 
-// decoder reads a 2xx body into the method's result.
-type decoder func(body []byte) (*envelope, error)
+// decoder reads a 2xx body into the method's result. Its envelope is a
+// value, the zero one when the body had none, so that the usual answer
+// allocates none.
+type decoder func(body []byte) (envelope, error)
 
 // exchange is the outcome of one HTTP attempt.
 type exchange struct {
@@ -95,11 +97,49 @@ type exchange struct {
 // where text that came from upstream is scrubbed of keys.
 func (c *Client) do(ctx context.Context, cl call, into decoder) (*Response, error) {
 	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.callBudget())
-		defer cancel()
+		ctx = &callCtx{ctx, time.Now().Add(c.callBudget())}
 	}
 	return c.seal(c.run(ctx, cl, into))
+}
+
+// callCtx is the context of a call whose caller set no deadline: the
+// caller's, reporting the call's budget as its deadline. No timer enforces
+// it, which would cost every call a second context and timer besides its
+// attempt's: nothing in a call waits on its context without first checking
+// that the wait ends before the deadline (fits; Limiter.Wait does so too),
+// each attempt runs under a context whose deadline is at most the budget's
+// (attemptContext), and judge takes a passed deadline for one that fired
+// (callErr).
+type callCtx struct {
+	context.Context
+	deadline time.Time
+}
+
+func (c *callCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+
+// callErr is ctx.Err(), and context.DeadlineExceeded once the budget of a
+// callCtx has passed.
+func callErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if cc, ok := ctx.(*callCtx); ok && !time.Now().Before(cc.deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// attemptContext bounds one attempt by the client's timeout and the call's
+// deadline.
+func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := time.Now().Add(c.timeout)
+	if cc, ok := ctx.(*callCtx); ok {
+		ctx = cc.Context
+		if cc.deadline.Before(d) {
+			d = cc.deadline
+		}
+	}
+	return context.WithDeadline(ctx, d)
 }
 
 // run is do without the call deadline and the final scrub.
@@ -111,7 +151,7 @@ func (c *Client) run(ctx context.Context, cl call, into decoder) (*Response, err
 	if !c.Allows(spec.scope) {
 		return nil, &ScopeError{Op: cl.op, Scope: spec.scope}
 	}
-	url, body, err := c.prepare(spec, cl)
+	target, body, err := c.prepare(spec, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +160,7 @@ func (c *Client) run(ctx context.Context, cl call, into decoder) (*Response, err
 		if err := c.pace(ctx, cl.op); err != nil {
 			return nil, err
 		}
-		ex := c.send(ctx, cl.op, spec.method, url, body)
+		ex := c.send(ctx, cl.op, spec.method, &target, body)
 		resp := c.observe(ex)
 		again, err := c.judge(ctx, cl.op, ex, b)
 		switch {
@@ -146,8 +186,8 @@ func (c *Client) judge(ctx context.Context, op string, ex exchange, b *budget) (
 	b.tries++
 	switch {
 	case ex.err != nil:
-		if ctx.Err() != nil {
-			return false, fmt.Errorf("klipy: %s: %w", op, ctx.Err())
+		if err := callErr(ctx); err != nil {
+			return false, fmt.Errorf("klipy: %s: %w", op, err)
 		}
 		if !ex.final && (b.retry || !ex.sent) && c.backoff(ctx, op, b.tries, ex) {
 			return true, nil
@@ -172,51 +212,65 @@ func (c *Client) judge(ctx context.Context, op string, ex exchange, b *budget) (
 	return false, nil
 }
 
-// prepare builds the URL and the body of a call.
-func (c *Client) prepare(spec opSpec, cl call) (string, []byte, error) {
-	raw, plain := spec.path, spec.path
-	if strings.Contains(raw, "{id}") {
+// prepare builds the URL and the body of a call: the base's path followed
+// by the operation's, the id escaped as a path segment. The URL is built
+// as url.Parse would read its text (FuzzPrepareURL), which spares writing
+// the text and parsing it again.
+func (c *Client) prepare(spec opSpec, cl call) (url.URL, []byte, error) {
+	u := c.reqBase
+	if pre, post, ok := strings.Cut(spec.path, "{id}"); ok {
 		if strings.TrimSpace(cl.id) == "" {
-			return "", nil, fmt.Errorf("klipy: %s: %w: the id is empty", cl.op, ErrValidation)
+			return u, nil, fmt.Errorf("klipy: %s: %w: the id is empty", cl.op, ErrValidation)
 		}
-		raw = strings.Replace(raw, "{id}", url.PathEscape(cl.id), 1)
-		plain = strings.Replace(plain, "{id}", cl.id, 1)
+		u.Path, u.RawPath = u.Path+pre+cl.id+post, ""
+		if esc := url.PathEscape(cl.id); esc != cl.id || c.reqBase.RawPath != "" {
+			u.RawPath = rawPath(u.Path, c.reqBase.EscapedPath()+pre+esc+post)
+		}
+	} else {
+		u.Path, u.RawPath = u.Path+spec.path, rawPath(u.Path+spec.path, c.reqBase.EscapedPath()+spec.path)
 	}
-	u := *c.base
-	u.RawPath = c.base.EscapedPath() + raw
-	u.Path += plain
 	if cl.body == nil {
-		return u.String(), nil, nil
+		return u, nil, nil
 	}
 	b, err := json.Marshal(cl.body)
 	if err != nil {
-		return "", nil, fmt.Errorf("klipy: %s: encoding the request: %w", cl.op, err)
+		return u, nil, fmt.Errorf("klipy: %s: encoding the request: %w", cl.op, err)
 	}
-	return u.String(), b, nil
+	return u, b, nil
+}
+
+// rawPath is the RawPath url.Parse sets for the escaped path raw of path:
+// "" when it is path's default escaping.
+func rawPath(path, raw string) string {
+	if (&url.URL{Path: path}).EscapedPath() == raw {
+		return ""
+	}
+	return raw
 }
 
 // send makes one HTTP attempt, bounded by the client's timeout.
-func (c *Client) send(ctx context.Context, op, method, url string, body []byte) exchange {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+func (c *Client) send(ctx context.Context, op, method string, target *url.URL, body []byte) exchange {
+	ctx, cancel := c.attemptContext(ctx)
 	defer cancel()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	req, err := http.NewRequestWithContext(ctx, method, "", rd)
 	if err != nil {
 		return exchange{err: err, final: true}
 	}
+	*req.URL, req.Host = *target, target.Host // the URL Parse("") allocated, filled
 	c.setHeaders(req, body != nil)
-	start := time.Now()
+	start := c.hookStart(c.hooks.Request != nil)
 	res, err := c.http.Do(req)
 	if err != nil {
-		c.hookRequest(op, 0, time.Since(start))
+		c.hookRequest(op, 0, start)
 		return exchange{err: err, sent: !isDialError(err)}
 	}
 	defer res.Body.Close()
-	b, err := readAll(io.LimitReader(res.Body, MaxResponseBytes+1), res.ContentLength)
-	c.hookRequest(op, res.StatusCode, time.Since(start))
+	b, err := readAll(&io.LimitedReader{R: res.Body, N: MaxResponseBytes + 1}, res.ContentLength)
+	c.hookRequest(op, res.StatusCode, start)
 	b = c.redact(b) // the exchange boundary: nothing below sees a key the upstream echoed
 	ex := exchange{status: res.StatusCode, header: res.Header, body: b, sent: true}
 	switch {
@@ -231,10 +285,12 @@ func (c *Client) send(ctx context.Context, op, method, url string, body []byte) 
 
 // readAll is io.ReadAll with the buffer sized from the answer's
 // Content-Length (size, -1 when unknown), so a body is read without
-// regrowing and copying the buffer.
-func readAll(r io.Reader, size int64) ([]byte, error) {
+// regrowing and copying the buffer. Unknown, it starts at io.ReadAll's
+// 512 bytes and grows as append does. r is concrete so that it can stay
+// on the caller's stack.
+func readAll(r *io.LimitedReader, size int64) ([]byte, error) {
 	if size < 0 || size > MaxResponseBytes {
-		return io.ReadAll(r)
+		size = 511
 	}
 	b := make([]byte, 0, size+1) // +1: the read that meets EOF needs room
 	for {
@@ -269,9 +325,18 @@ func (c *Client) setHeaders(req *http.Request, hasBody bool) {
 
 var jsonHeader = []string{"application/json"}
 
-func (c *Client) hookRequest(op string, status int, d time.Duration) {
+// hookStart is the start of what a hook times, read only when there is a
+// hook (a server without metrics spares the clock).
+func (c *Client) hookStart(hooked bool) time.Time {
+	if !hooked {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+func (c *Client) hookRequest(op string, status int, start time.Time) {
 	if c.hooks.Request != nil {
-		c.hooks.Request(op, status, d)
+		c.hooks.Request(op, status, time.Since(start))
 	}
 }
 
@@ -340,13 +405,13 @@ func (c *Client) apiError(op string, ex exchange) *APIError {
 // decode runs into on a 2xx body and classifies what it cannot read.
 func (c *Client) decode(op string, ex exchange, resp *Response, into decoder) error {
 	env, err := into(ex.body)
-	if env != nil && resp.RequestID == "" {
-		resp.RequestID = env.requestID
+	if resp.RequestID == "" {
+		resp.RequestID = env.requestID()
 	}
 	if err != nil {
 		return &TransportError{Op: op, Err: fmt.Errorf("HTTP %d: %w", ex.status, err)}
 	}
-	if env != nil && env.failed != "" {
+	if env.failed != "" {
 		return &APIError{Op: op, StatusCode: ex.status, Code: "request_failed", Message: env.failed, RequestID: resp.RequestID}
 	}
 	return nil

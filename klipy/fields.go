@@ -12,52 +12,128 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds the tolerant field readers and the strict field writer the
-// record types share. A reader takes a field out of the raw object only when
-// it understands its value; anything else stays in Extra, so nothing the API
-// sends is lost.
+// This file holds the tolerant field readers the record types share (their
+// writer is in writer.go). A reader takes a field out of the raw object only
+// when it understands its value; anything else stays in Extra, so nothing
+// the API sends is lost.
 
-// fields is a JSON object being taken apart.
-type fields map[string]json.RawMessage
+// member is one member of a JSON object: its key, unescaped, and its raw
+// value, which shares the object's memory; nil once a reader took it.
+type member struct {
+	key []byte
+	val json.RawMessage
+}
+
+// fields is a JSON object being taken apart, its members in order. A name
+// is looked up by scanning them, which for the few dozen members of a
+// record costs less than building a map; as in a map (and json.Unmarshal
+// into one), the last of duplicate keys wins.
+type fields []member
+
+// get returns the value of name, as a map of the members would.
+func (m fields) get(name string) (json.RawMessage, bool) {
+	for i := len(m) - 1; i >= 0; i-- {
+		if m[i].val != nil && string(m[i].key) == name {
+			return m[i].val, true
+		}
+	}
+	return nil, false
+}
+
+// at returns the value of name, nil when there is none.
+func (m fields) at(name string) json.RawMessage {
+	v, _ := m.get(name)
+	return v
+}
+
+// remove takes name out, every duplicate with it.
+func (m fields) remove(name string) {
+	for i := range m {
+		if string(m[i].key) == name {
+			m[i].val = nil
+		}
+	}
+}
+
+// empty reports whether every member has been taken.
+func (m fields) empty() bool {
+	for _, f := range m {
+		if f.val != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// keys returns the names of the members left, sorted, each once.
+func (m fields) keys() []string {
+	var ks []string
+	for _, f := range m {
+		if f.val != nil {
+			ks = append(ks, string(f.key))
+		}
+	}
+	slices.Sort(ks)
+	return slices.Compact(ks)
+}
 
 // objectOf decodes b as a JSON object. Its values share b's memory (extra
 // copies those it keeps).
 func objectOf(b []byte) (fields, error) {
+	return objectInto(make(fields, 0, 8), b)
+}
+
+// objectInto is objectOf appending the members to dst, whose memory a
+// caller may provide.
+func objectInto(dst fields, b []byte) (fields, error) {
 	if i := skipSpace(b, 0); i < len(b) && b[i] == '{' && json.Valid(b) {
-		return splitObject(b[i:]), nil
+		return splitObject(dst, b[i:]), nil
 	}
-	var m fields // not an object: Unmarshal says why
+	var m map[string]json.RawMessage // not an object: Unmarshal says why
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
 	if m == nil {
 		return nil, errors.New("klipy: expected a JSON object, got null")
 	}
-	return m, nil
+	for k, v := range m { // unreachable for valid input, kept for safety
+		dst = append(dst, member{[]byte(k), v})
+	}
+	return dst, nil
 }
 
-// splitObject splits a valid JSON object into its members in one pass,
-// as json.Unmarshal into a map of raw messages would (the last of
-// duplicate keys wins) without its second pass and copies.
-func splitObject(b []byte) fields {
-	m := fields{}
+// splitObject appends the members of the valid JSON object b to dst in one
+// pass, as json.Unmarshal into a map of raw messages would read them
+// without its second pass and copies. The result is never nil.
+func splitObject(dst fields, b []byte) fields {
+	if dst == nil {
+		dst = fields{}
+	}
 	i := skipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
 		end, escaped := stringEnd(b, i)
-		key := string(b[i+1 : end-1])
-		if escaped || !utf8.ValidString(key) {
-			_ = json.Unmarshal(b[i:end], &key) // valid: only unescaping
+		key := b[i+1 : end-1 : end-1]
+		if escaped || !utf8.Valid(key) {
+			key = unquoteKey(b[i:end])
 		}
 		i = skipSpace(b, end)
 		i = skipSpace(b, i+1) // the colon
 		vend := valueEnd(b, i)
-		m[key] = b[i:vend:vend]
+		dst = append(dst, member{key, b[i:vend:vend]})
 		i = skipSpace(b, vend)
 		if i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return m
+	return dst
+}
+
+// unquoteKey decodes the valid JSON string q as encoding/json decodes an
+// object key (escapes resolved, invalid UTF-8 replaced).
+func unquoteKey(q []byte) []byte {
+	var key string
+	_ = json.Unmarshal(q, &key) // valid: only unescaping
+	return []byte(key)
 }
 
 func skipSpace(b []byte, i int) int {
@@ -117,12 +193,12 @@ func valueEnd(b []byte, i int) int {
 // field when parse accepts it. A null value is accepted and leaves dst alone.
 func (m fields) take(parse func(json.RawMessage) bool, names ...string) {
 	for _, n := range names {
-		raw, ok := m[n]
+		raw, ok := m.get(n)
 		if !ok {
 			continue
 		}
 		if isNull(raw) || parse(raw) {
-			delete(m, n)
+			m.remove(n)
 			return
 		}
 	}
@@ -134,31 +210,84 @@ func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "
 // unescaping (no backslash, no control character, valid UTF-8), which is
 // nearly every string an API sends, without a decoder's passes over it.
 func plainString(raw json.RawMessage) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", false
-	}
-	in := raw[1 : len(raw)-1]
-	for _, c := range in {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return "", false
-		}
-	}
-	if !utf8.Valid(in) {
+	in, ok := plainToken(raw)
+	if !ok {
 		return "", false
 	}
 	return string(in), true
 }
 
+// plainToken is plainString without the copy: the token's text, in raw's
+// memory.
+func plainToken(raw json.RawMessage) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	in := raw[1 : len(raw)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return nil, false
+		}
+	}
+	if !utf8.Valid(in) {
+		return nil, false
+	}
+	return in, true
+}
+
 // str reads a string (a number is taken as its text).
 func (m fields) str(dst *string, names ...string) {
+	m.take(func(raw json.RawMessage) bool { return readString(raw, dst) }, names...)
+}
+
+func readString(raw json.RawMessage, dst *string) bool {
+	s := scalarString(raw)
+	if s == "" && string(bytes.TrimSpace(raw)) != `""` {
+		return false
+	}
+	*dst = s
+	return true
+}
+
+// texts makes the strings a record reads in one allocation instead of one
+// each: str notes the plain ones (nearly all), flush copies them into one
+// string and points each field at its part. A record's strings then live
+// and die together, which costs nothing: they are its own.
+type texts struct {
+	pending [16]pendingText
+	n       int
+	size    int
+}
+
+type pendingText struct {
+	dst  *string
+	text []byte // in the answer's memory until flush
+}
+
+// str is fields.str, leaving a plain string for flush to make.
+func (t *texts) str(m fields, dst *string, names ...string) {
 	m.take(func(raw json.RawMessage) bool {
-		s := scalarString(raw)
-		if s == "" && string(bytes.TrimSpace(raw)) != `""` {
-			return false
+		if in, ok := plainToken(raw); ok && t.n < len(t.pending) {
+			t.pending[t.n] = pendingText{dst, in}
+			t.n, t.size = t.n+1, t.size+len(in)
+			return true
 		}
-		*dst = s
-		return true
+		return readString(raw, dst)
 	}, names...)
+}
+
+// flush makes the strings str noted.
+func (t *texts) flush() {
+	var b strings.Builder
+	b.Grow(t.size)
+	for _, p := range t.pending[:t.n] {
+		b.Write(p.text)
+	}
+	all := b.String() // its bytes are never written again
+	for _, p := range t.pending[:t.n] {
+		*p.dst, all = all[:len(p.text)], all[len(p.text):]
+	}
+	t.n, t.size = 0, 0
 }
 
 // int reads an integer given as a number or a numeric string.
@@ -203,136 +332,29 @@ func (m fields) time(dst *Time, names ...string) {
 	m.take(func(raw json.RawMessage) bool { return dst.UnmarshalJSON(raw) == nil }, names...)
 }
 
-// extra returns what is left, or nil when nothing is.
+// extra returns what is left, or nil when nothing is. The values are
+// copied, as a record outlives the body: into one buffer, each capped at
+// its own length so that appending to one cannot reach the next.
 func (m fields) extra() map[string]json.RawMessage {
-	if len(m) == 0 {
+	n, size := 0, 0
+	for _, f := range m {
+		if f.val != nil {
+			n, size = n+1, size+len(f.val)
+		}
+	}
+	if n == 0 {
 		return nil
 	}
-	for k, v := range m {
-		m[k] = bytes.Clone(v) // not the body's memory: a record outlives it
-	}
-	return m
-}
-
-// objWriter writes a JSON object: known fields first in a fixed order, empty
-// ones omitted, then the Extra fields in key order. Values are built in one
-// scratch buffer, and the names written are kept in a slice (a map once
-// there are many), so writing a record allocates little besides the
-// output.
-type objWriter struct {
-	buf     bytes.Buffer
-	open    bool
-	names   []string
-	many    map[string]bool // the names, once there are more than fewNames
-	scratch []byte
-	compact bytes.Buffer
-	err     error
-}
-
-const fewNames = 32
-
-func (w *objWriter) raw(name string, v []byte) {
-	if !w.open {
-		w.open = true
-		w.buf.Grow(512) // most records fit: no regrowth on the way there
-		w.buf.WriteByte('{')
-	}
-	if w.written(name) {
-		return
-	}
-	if len(w.names) > 0 {
-		w.buf.WriteByte(',')
-	}
-	w.names = append(w.names, name)
-	if w.many != nil {
-		w.many[name] = true
-	} else if len(w.names) > fewNames {
-		w.many = make(map[string]bool, 2*len(w.names))
-		for _, n := range w.names {
-			w.many[n] = true
+	out := make(map[string]json.RawMessage, n)
+	buf := make([]byte, 0, size)
+	for _, f := range m {
+		if f.val != nil {
+			start := len(buf)
+			buf = append(buf, f.val...)
+			out[string(f.key)] = buf[start:len(buf):len(buf)]
 		}
 	}
-	w.buf.Write(appendString(w.buf.AvailableBuffer(), name))
-	w.buf.WriteByte(':')
-	w.buf.Write(v)
-}
-
-// written reports whether name has been written already.
-func (w *objWriter) written(name string) bool {
-	if w.many != nil {
-		return w.many[name]
-	}
-	return slices.Contains(w.names, name)
-}
-
-// appendString appends s as a JSON string, byte for byte as json.Marshal
-// writes it: directly when nothing in it needs escaping, else by Marshal.
-func appendString(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
-			b, _ := json.Marshal(s) // a string always marshals
-			return append(dst, b...)
-		}
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
-}
-
-func (w *objWriter) value(name string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		w.err = errors.Join(w.err, err)
-		return
-	}
-	w.raw(name, b)
-}
-
-func (w *objWriter) str(name, v string) {
-	if v != "" {
-		w.scratch = appendString(w.scratch[:0], v)
-		w.raw(name, w.scratch)
-	}
-}
-
-func (w *objWriter) strs(name string, v []string) {
-	if len(v) > 0 {
-		w.value(name, v)
-	}
-}
-
-func (w *objWriter) time(name string, t Time) {
-	if !t.IsZero() {
-		w.scratch = t.appendJSON(w.scratch[:0])
-		w.raw(name, w.scratch)
-	}
-}
-
-func (w *objWriter) extra(m map[string]json.RawMessage) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		w.compact.Reset()
-		if err := json.Compact(&w.compact, m[k]); err != nil {
-			w.err = errors.Join(w.err, err)
-			continue
-		}
-		w.raw(k, w.compact.Bytes())
-	}
-}
-
-func (w *objWriter) bytes() ([]byte, error) {
-	if w.err != nil {
-		return nil, w.err
-	}
-	if !w.open {
-		return []byte("{}"), nil
-	}
-	w.buf.WriteByte('}')
-	return w.buf.Bytes(), nil
+	return out
 }
 
 // Time bounds: outside years 1–9999 a time cannot round-trip as RFC 3339.
@@ -345,6 +367,10 @@ var (
 // or numeric string (values below 1e11 are taken as epoch seconds), an empty
 // string or null.
 func (t *Time) UnmarshalJSON(b []byte) error {
+	if v, ok := rfc3339Token(b); ok {
+		*t = Time{v}
+		return nil
+	}
 	if isNull(b) {
 		*t = Time{}
 		return nil
@@ -365,9 +391,61 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// rfc3339Token reads the JSON string token b when it is an RFC 3339 time
+// in the layout the API uses ("2006-01-02T15:04:05", a fraction, then Z or
+// an offset), as parseTime would, without copying it into a string; false
+// for anything else, which parseTime reads. FuzzTimeToken compares the two.
+func rfc3339Token(b []byte) (time.Time, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' || !rfc3339Shape(b[1:len(b)-1]) {
+		return time.Time{}, false
+	}
+	// The shape is the one time's own RFC 3339 reader takes, which
+	// time.Parse tries first too, so both read it alike.
+	var v time.Time
+	if v.UnmarshalText(b[1:len(b)-1]) != nil || v.Before(minTime) || v.After(maxTime) {
+		return time.Time{}, false
+	}
+	return v, true
+}
+
+// rfc3339Shape reports whether s is laid out as 2006-01-02T15:04:05, an
+// optional fraction of digits, then Z or ±hh:mm with hh < 24 and mm < 60.
+func rfc3339Shape(s []byte) bool {
+	const layout = "dddd-dd-ddTdd:dd:dd"
+	if len(s) < len(layout)+1 {
+		return false
+	}
+	for i := range len(layout) {
+		if c := layout[i]; c == 'd' && !isDigit(s[i]) || c != 'd' && s[i] != c {
+			return false
+		}
+	}
+	s = s[len(layout):]
+	if len(s) >= 2 && s[0] == '.' && isDigit(s[1]) {
+		s = s[digits(s, 1):]
+	}
+	if len(s) == 1 {
+		return s[0] == 'Z'
+	}
+	return len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' &&
+		isDigit(s[1]) && isDigit(s[2]) && isDigit(s[4]) && isDigit(s[5]) &&
+		(s[1]-'0')*10+s[2]-'0' < 24 && s[4] < '6'
+}
+
+// number reads s as strconv.ParseFloat does. A colon, which every time of
+// day has, is in no number: such an s is refused without ParseFloat's
+// error, which costs two allocations.
+func number(s string) (float64, bool) {
+	if strings.IndexByte(s, ':') >= 0 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
 func parseTime(s string) (time.Time, error) {
 	var v time.Time
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
+	if f, ok := number(s); ok {
 		if math.Abs(f) < 1e11 {
 			f *= 1000
 		}
@@ -390,20 +468,4 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, errors.New("klipy: time out of range")
 	}
 	return v, nil
-}
-
-// MarshalJSON writes RFC 3339 in UTC, or null for the zero time.
-func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return t.appendJSON(nil), nil
-}
-
-// appendJSON appends the non-zero t as a quoted RFC 3339 string (which
-// needs no escaping).
-func (t Time) appendJSON(dst []byte) []byte {
-	dst = append(dst, '"')
-	dst = t.UTC().AppendFormat(dst, time.RFC3339Nano)
-	return append(dst, '"')
 }

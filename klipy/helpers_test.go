@@ -125,6 +125,9 @@ func (m memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	rec := httptest.NewRecorder()
 	m.h.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil { // as a real transport, cut off
+		return nil, err
+	}
 	return rec.Result(), nil
 }
 

@@ -41,14 +41,14 @@ func DescribeAnswer(body []byte, list bool) (Layout, error) {
 	at := payloadAt(env, body)
 	wrapped := at != ""
 	if wrapped || (list && env.top != nil) {
-		l.Envelope = slices.Sorted(maps.Keys(env.top))
+		l.Envelope = env.top.keys()
 	}
 	if !list {
 		obj, err := objectOf(env.payload)
 		if err != nil {
 			return l, errMalformed
 		}
-		l.Fields, l.Records = slices.Sorted(maps.Keys(obj)), 1
+		l.Fields, l.Records = obj.keys(), 1
 		return l, nil
 	}
 	items, holders, path := findList(env.payload, 0, at)

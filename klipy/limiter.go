@@ -47,7 +47,7 @@ type Pauser interface {
 // concurrent use; share one among the clients that share a budget.
 type LocalLimiter struct {
 	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
+	buckets map[string]bucket
 	pauses  *pauseTable
 }
 
@@ -55,7 +55,7 @@ var _ Pauser = (*LocalLimiter)(nil)
 
 // NewLocalLimiter returns an empty LocalLimiter.
 func NewLocalLimiter() *LocalLimiter {
-	return &LocalLimiter{buckets: map[string]*rate.Limiter{}, pauses: newPauseTable()}
+	return &LocalLimiter{buckets: map[string]bucket{}, pauses: newPauseTable()}
 }
 
 // Pause records that bucket may send nothing before until.
@@ -69,7 +69,11 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) erro
 	if perMinute <= 0 {
 		return nil
 	}
-	r := l.bucket(key, perMinute).Reserve()
+	b := l.bucket(key, perMinute)
+	if b.Allow() {
+		return nil // a token now: spares the *Reservation that waiting needs
+	}
+	r := b.Reserve()
 	d := r.Delay()
 	if d == 0 {
 		return nil
@@ -89,30 +93,39 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, perMinute int) erro
 	}
 }
 
+// bucket is a token bucket and the rate per minute it was last set to,
+// which spares asking the bucket (two more locks) on every call.
+type bucket struct {
+	lim       *rate.Limiter
+	perMinute int
+}
+
 // bucket returns the bucket named key, created or re-rated for perMinute.
 func (l *LocalLimiter) bucket(key string, perMinute int) *rate.Limiter {
-	limit, burst := rate.Limit(float64(perMinute)/60), Burst(perMinute)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
-	if !ok {
+	switch {
+	case !ok:
 		if len(l.buckets) >= maxBuckets {
 			l.sweep()
 		}
-		b = rate.NewLimiter(limit, burst)
+		b = bucket{rate.NewLimiter(rate.Limit(float64(perMinute)/60), Burst(perMinute)), perMinute}
 		l.buckets[key] = b
-	} else if b.Limit() != limit || b.Burst() != burst {
-		b.SetLimit(limit)
-		b.SetBurst(burst)
+	case b.perMinute != perMinute:
+		b.lim.SetLimit(rate.Limit(float64(perMinute) / 60))
+		b.lim.SetBurst(Burst(perMinute))
+		b.perMinute = perMinute
+		l.buckets[key] = b
 	}
-	return b
+	return b.lim
 }
 
 // sweep drops the buckets that are full again.
 func (l *LocalLimiter) sweep() {
 	now := time.Now()
 	for k, b := range l.buckets {
-		if b.TokensAt(now) >= float64(b.Burst()) {
+		if b.lim.TokensAt(now) >= float64(b.lim.Burst()) {
 			delete(l.buckets, k)
 		}
 	}

@@ -52,16 +52,21 @@ func (c *Client) waitWindow(ctx context.Context, op string) error {
 
 // waitBudget takes a token from the key's and the organization's buckets.
 func (c *Client) waitBudget(ctx context.Context, op string) error {
-	start := time.Now()
+	start := c.hookStart(c.hooks.RateLimitWait != nil)
 	err := c.limiter.Wait(ctx, c.keyBucket, c.rateLimit)
-	if org := c.OrganizationID(); err == nil && org != "" {
-		err = c.limiter.Wait(ctx, orgBucket(org), c.orgLimit)
+	if org := c.orgBucketKey(); err == nil && org != "" {
+		err = c.limiter.Wait(ctx, org, c.orgLimit)
 	}
-	if d := time.Since(start); d >= time.Millisecond {
-		c.waited(d)
+	if !start.IsZero() {
+		if d := time.Since(start); d >= time.Millisecond {
+			c.waited(d)
+		}
+	}
+	if err == nil {
+		return nil // before errors.As, whose target would escape on every call
 	}
 	var rl *RateLimitError
-	if err != nil && !errors.As(err, &rl) {
+	if !errors.As(err, &rl) {
 		return fmt.Errorf("klipy: %s: waiting for rate-limit budget: %w", op, err)
 	}
 	return err
@@ -85,7 +90,7 @@ func (c *Client) observe(ex exchange) *Response {
 	resp.RateLimit = RateLimit{
 		Limit:     headerInt(h, hdrLimit),
 		Remaining: headerInt(h, hdrRemaining),
-		Reset:     parseReset(h.Get(hdrReset), time.Now()),
+		Reset:     parseReset(header(h, hdrReset), time.Now()),
 	}
 	switch {
 	case ex.status == http.StatusTooManyRequests:
@@ -103,7 +108,7 @@ func (c *Client) retryWait(h http.Header) time.Duration {
 	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
 		return d
 	}
-	if t := parseReset(h.Get(hdrReset), now); !t.IsZero() {
+	if t := parseReset(header(h, hdrReset), now); !t.IsZero() {
 		return t.Sub(now)
 	}
 	return time.Second
@@ -111,11 +116,26 @@ func (c *Client) retryWait(h http.Header) time.Duration {
 
 // requestID reads the request id header under its usual names.
 func requestID(h http.Header) string {
-	return firstOf(h.Get("X-Request-Id"), h.Get("Request-Id"), h.Get("X-Klipy-Request-Id"))
+	for _, name := range requestIDHeaders {
+		if v := header(h, name); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
-// The rate-limit headers, spelt canonically so that reading them does not
-// build the canonical key on every answer.
+var requestIDHeaders = [...]string{"X-Request-Id", "Request-Id", "X-Klipy-Request-Id"}
+
+// header is h.Get(name) for a canonical name, which it spares
+// canonicalising again on every answer.
+func header(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// The rate-limit headers, spelt canonically, as header needs.
 const (
 	hdrLimit     = "X-Ratelimit-Limit"
 	hdrRemaining = "X-Ratelimit-Remaining"
@@ -124,7 +144,7 @@ const (
 
 // headerInt reads an integer header, -1 when absent or unreadable.
 func headerInt(h http.Header, name string) int {
-	v := h.Get(name)
+	v := header(h, name)
 	if v == "" {
 		return -1 // absent: spares Atoi's error
 	}

@@ -10,7 +10,8 @@ import "encoding/json"
 
 // UnmarshalJSON reads a person object.
 func (p *Person) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
@@ -18,44 +19,60 @@ func (p *Person) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// readAnswer reads a person from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (p *Person) readAnswer(body []byte) (envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		p.readFields(m)
+	}
+	return env, ok
+}
+
 // readFields reads a person from the members of its object.
 func (p *Person) readFields(m fields) {
 	*p = Person{}
-	m.str(&p.ID, "id", "_id", "personId")
-	m.str(&p.Email, "email")
-	m.str(&p.FirstName, "firstName", "first_name")
-	m.str(&p.LastName, "lastName", "last_name")
-	m.str(&p.Title, "title")
-	m.str(&p.Phone, "phone")
-	m.str(&p.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
-	m.str(&p.CompanyID, "companyId", "company_id")
-	m.str(&p.Remarks, "remarks")
+	var t texts
+	t.str(m, &p.ID, "id", "_id", "personId")
+	t.str(m, &p.Email, "email")
+	t.str(m, &p.FirstName, "firstName", "first_name")
+	t.str(m, &p.LastName, "lastName", "last_name")
+	t.str(m, &p.Title, "title")
+	t.str(m, &p.Phone, "phone")
+	t.str(m, &p.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	t.str(m, &p.CompanyID, "companyId", "company_id")
+	t.str(m, &p.Remarks, "remarks")
 	m.time(&p.CreatedAt, "createdAt", "created_at")
 	m.time(&p.UpdatedAt, "updatedAt", "updated_at")
+	t.flush()
 	p.Extra = m.extra()
 }
 
 // MarshalJSON writes the person with the API's field names plus Extra.
 func (p Person) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", p.ID)
-	w.str("email", p.Email)
-	w.str("firstName", p.FirstName)
-	w.str("lastName", p.LastName)
-	w.str("title", p.Title)
-	w.str("phone", p.Phone)
-	w.str("linkedin", p.LinkedIn)
-	w.str("companyId", p.CompanyID)
-	w.str("remarks", p.Remarks)
-	w.time("createdAt", p.CreatedAt)
-	w.time("updatedAt", p.UpdatedAt)
-	w.extra(p.Extra)
-	return w.bytes()
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", p.ID)
+	b = w.str(b, "email", p.Email)
+	b = w.str(b, "firstName", p.FirstName)
+	b = w.str(b, "lastName", p.LastName)
+	b = w.str(b, "title", p.Title)
+	b = w.str(b, "phone", p.Phone)
+	b = w.str(b, "linkedin", p.LinkedIn)
+	b = w.str(b, "companyId", p.CompanyID)
+	b = w.str(b, "remarks", p.Remarks)
+	b = w.time(b, "createdAt", p.CreatedAt)
+	b = w.time(b, "updatedAt", p.UpdatedAt)
+	b = w.extra(b, p.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads a company object.
 func (c *Company) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
@@ -63,52 +80,68 @@ func (c *Company) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// readAnswer reads a company from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (c *Company) readAnswer(body []byte) (envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		c.readFields(m)
+	}
+	return env, ok
+}
+
 // readFields reads a company from the members of its object.
 func (c *Company) readFields(m fields) {
 	*c = Company{}
-	m.str(&c.ID, "id", "_id", "companyId")
-	m.str(&c.Name, "name")
-	m.str(&c.Domain, "domain")
-	m.str(&c.Industry, "industry")
+	var t texts
+	t.str(m, &c.ID, "id", "_id", "companyId")
+	t.str(m, &c.Name, "name")
+	t.str(m, &c.Domain, "domain")
+	t.str(m, &c.Industry, "industry")
 	m.int(&c.EmployeeCount, "employeeCount", "employee_count")
 	m.float(&c.EstimatedRevenue, "estimatedRevenue", "estimated_revenue")
-	m.str(&c.City, "city")
-	m.str(&c.State, "state")
-	m.str(&c.Country, "country")
-	m.str(&c.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
-	m.str(&c.Website, "website")
+	t.str(m, &c.City, "city")
+	t.str(m, &c.State, "state")
+	t.str(m, &c.Country, "country")
+	t.str(m, &c.LinkedIn, "linkedin", "linkedIn", "linkedin_url")
+	t.str(m, &c.Website, "website")
 	m.time(&c.CreatedAt, "createdAt", "created_at")
 	m.time(&c.UpdatedAt, "updatedAt", "updated_at")
+	t.flush()
 	c.Extra = m.extra()
 }
 
 // MarshalJSON writes the company with the API's field names plus Extra.
 func (c Company) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", c.ID)
-	w.str("name", c.Name)
-	w.str("domain", c.Domain)
-	w.str("industry", c.Industry)
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", c.ID)
+	b = w.str(b, "name", c.Name)
+	b = w.str(b, "domain", c.Domain)
+	b = w.str(b, "industry", c.Industry)
 	if c.EmployeeCount != nil {
-		w.value("employeeCount", *c.EmployeeCount)
+		b = w.value(b, "employeeCount", *c.EmployeeCount)
 	}
 	if c.EstimatedRevenue != nil {
-		w.value("estimatedRevenue", *c.EstimatedRevenue)
+		b = w.value(b, "estimatedRevenue", *c.EstimatedRevenue)
 	}
-	w.str("city", c.City)
-	w.str("state", c.State)
-	w.str("country", c.Country)
-	w.str("linkedin", c.LinkedIn)
-	w.str("website", c.Website)
-	w.time("createdAt", c.CreatedAt)
-	w.time("updatedAt", c.UpdatedAt)
-	w.extra(c.Extra)
-	return w.bytes()
+	b = w.str(b, "city", c.City)
+	b = w.str(b, "state", c.State)
+	b = w.str(b, "country", c.Country)
+	b = w.str(b, "linkedin", c.LinkedIn)
+	b = w.str(b, "website", c.Website)
+	b = w.time(b, "createdAt", c.CreatedAt)
+	b = w.time(b, "updatedAt", c.UpdatedAt)
+	b = w.extra(b, c.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads an interaction object.
 func (it *Interaction) UnmarshalJSON(b []byte) error {
-	m, err := objectOf(b)
+	var buf [24]member // on the stack: the members of a usual record
+	m, err := objectInto(buf[:0], b)
 	if err != nil {
 		return err
 	}
@@ -116,41 +149,56 @@ func (it *Interaction) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// readAnswer reads an interaction from a whole answer by the fast path; the scan
+// stays on the stack, so its members cost no allocation.
+func (it *Interaction) readAnswer(body []byte) (envelope, bool) {
+	var buf [24]member
+	m, env, ok := readAnswer(body, buf[:0])
+	if ok {
+		it.readFields(m)
+	}
+	return env, ok
+}
+
 // readFields reads an interaction from the members of its object.
 func (it *Interaction) readFields(m fields) {
 	*it = Interaction{}
-	m.str(&it.ID, "id", "_id", "interactionId")
-	m.str(&it.Type, "type")
-	m.str(&it.Direction, "direction")
-	m.str(&it.Title, "title")
-	m.str(&it.Summary, "summary")
-	m.str(&it.Source, "source")
-	m.str(&it.Sentiment, "sentiment")
-	m.str(&it.CreatedBy, "createdBy", "created_by")
+	var t texts
+	t.str(m, &it.ID, "id", "_id", "interactionId")
+	t.str(m, &it.Type, "type")
+	t.str(m, &it.Direction, "direction")
+	t.str(m, &it.Title, "title")
+	t.str(m, &it.Summary, "summary")
+	t.str(m, &it.Source, "source")
+	t.str(m, &it.Sentiment, "sentiment")
+	t.str(m, &it.CreatedBy, "createdBy", "created_by")
 	m.strs(&it.Companies, "companies")
 	m.strs(&it.Contacts, "contacts")
 	m.time(&it.CreationTime, "creationTime", "creation_time", "createdAt", "created_at")
 	m.time(&it.InteractionDate, "interactionDate", "interaction_date")
+	t.flush()
 	it.Extra = m.extra()
 }
 
 // MarshalJSON writes the interaction with the API's field names plus Extra.
 func (it Interaction) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("id", it.ID)
-	w.str("type", it.Type)
-	w.str("direction", it.Direction)
-	w.str("title", it.Title)
-	w.str("summary", it.Summary)
-	w.str("source", it.Source)
-	w.str("sentiment", it.Sentiment)
-	w.str("createdBy", it.CreatedBy)
-	w.strs("companies", it.Companies)
-	w.strs("contacts", it.Contacts)
-	w.time("creationTime", it.CreationTime)
-	w.time("interactionDate", it.InteractionDate)
-	w.extra(it.Extra)
-	return w.bytes()
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "id", it.ID)
+	b = w.str(b, "type", it.Type)
+	b = w.str(b, "direction", it.Direction)
+	b = w.str(b, "title", it.Title)
+	b = w.str(b, "summary", it.Summary)
+	b = w.str(b, "source", it.Source)
+	b = w.str(b, "sentiment", it.Sentiment)
+	b = w.str(b, "createdBy", it.CreatedBy)
+	b = w.strs(b, "companies", it.Companies)
+	b = w.strs(b, "contacts", it.Contacts)
+	b = w.time(b, "creationTime", it.CreationTime)
+	b = w.time(b, "interactionDate", it.InteractionDate)
+	b = w.extra(b, it.Extra)
+	return w.bytes(b)
 }
 
 // UnmarshalJSON reads an authenticate payload: the name from team_name,
@@ -166,22 +214,22 @@ func (ws *Workspace) UnmarshalJSON(b []byte) error {
 	m.str(&ws.Name, "team_name", "teamName", "organization_name", "organizationName", "name")
 	m.str(&ws.OrganizationID, "organization_id", "organizationId", "org_id", "orgId")
 	for _, k := range []string{"team", "organization"} {
-		if obj, err := objectOf(m[k]); err == nil {
+		if obj, err := objectOf(m.at(k)); err == nil {
 			if ws.Name == "" {
 				obj.str(&ws.Name, "name")
 			}
 			if ws.OrganizationID == "" {
 				obj.str(&ws.OrganizationID, "id")
 			}
-			if len(obj) == 0 {
-				delete(m, k)
+			if obj.empty() {
+				m.remove(k)
 			}
 		}
 	}
 	var scopes []Scope
-	if raw, ok := m["scopes"]; ok && json.Unmarshal(raw, &scopes) == nil && scopes != nil {
+	if raw, ok := m.get("scopes"); ok && json.Unmarshal(raw, &scopes) == nil && scopes != nil {
 		ws.Scopes, ws.ScopesKnown = scopes, true
-		delete(m, "scopes")
+		m.remove("scopes")
 	}
 	ws.Extra = m.extra()
 	return nil
@@ -190,11 +238,13 @@ func (ws *Workspace) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes name, organization_id and (when known) scopes plus Extra.
 func (ws Workspace) MarshalJSON() ([]byte, error) {
 	var w objWriter
-	w.str("name", ws.Name)
-	w.str("organization_id", ws.OrganizationID)
+	var stack [512]byte // most records fit: written here, copied out once
+	b := append(stack[:0], '{')
+	b = w.str(b, "name", ws.Name)
+	b = w.str(b, "organization_id", ws.OrganizationID)
 	if ws.ScopesKnown {
-		w.value("scopes", ws.Scopes)
+		b = w.value(b, "scopes", ws.Scopes)
 	}
-	w.extra(ws.Extra)
-	return w.bytes()
+	b = w.extra(b, ws.Extra)
+	return w.bytes(b)
 }

@@ -198,3 +198,23 @@ func TestTimeoutBoundsOneAttempt(t *testing.T) {
 		t.Errorf("%d attempts, want 3", n)
 	}
 }
+
+// TestBudgetBoundsLastAttempt: a call whose context has no deadline ends
+// when its budget is spent, in the middle of an attempt if need be. With a
+// 20 s timeout the budget is 3 × 20 s + 3 × 10 s = 90 s: three 429s of
+// 10 s each, then three attempts that hang, the last of which starts
+// after 70 s and is cut at 90 s, not 20 s after its start.
+func TestBudgetBoundsLastAttempt(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		busy := withHeader("Retry-After", "10", reply(429, `{}`))
+		hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+		srv := &counting{h: sequence(busy, busy, busy, hang)}
+		c := newMemClient(t, testKey(t), srv, func(o *klipy.Options) { o.Timeout = 20 * time.Second })
+		start := time.Now()
+		_, _, err := c.People.Get(context.Background(), "p1")
+		if d := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || d != 90*time.Second || srv.n.Load() != 6 {
+			t.Errorf("err = %v after %v and %d requests; want a passed deadline after 90s and 6", err, d, srv.n.Load())
+		}
+	})
+}
