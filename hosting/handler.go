@@ -222,15 +222,17 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) (*request, boo
 // readBody reads a POST body, capped at MaxBodyBytes (413 above) and bounded
 // in time by ReadTimeout.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	// The deadline is left in place: net/http clears it once the body has
+	// been read to its end, and otherwise it bounds the server's own reading
+	// of the rest before it answers (cleared, a stalled body held the
+	// connection and its goroutine for as long as the client kept it open).
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
 	limit := h.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
 		h.tooLarge(w)
 		return nil, false
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
 	body, err := readAll(r.Body, r.ContentLength, limit+1)
-	_ = rc.SetReadDeadline(time.Time{})
 	switch {
 	case err != nil:
 		h.reject(w, http.StatusBadRequest, "body", "Could not read the request body.")
