@@ -88,9 +88,9 @@
 //
 // # Serving
 //
-// Serve runs the handler on a listener with ReadHeaderTimeout and
-// IdleTimeout, bounds body reads (ReadTimeout) and each write (WriteTimeout,
-// re-armed per write so event streams live on), and shuts down gracefully:
+// Serve runs the handler on a listener with ReadHeaderTimeout, ReadTimeout
+// and IdleTimeout, bounds each write (WriteTimeout, pushed forward as a
+// response makes progress so event streams live on), and shuts down gracefully:
 // stop accepting, end event streams, let in-flight calls finish within
 // ShutdownTimeout, return nil.
 package hosting

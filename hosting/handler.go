@@ -15,6 +15,9 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
+// mcpPath is the route of MCP over streamable HTTP.
+const mcpPath = "/mcp"
+
 // Handler serves /mcp, /healthz, /readyz and /metrics. It is an
 // http.Handler; Serve runs it on a listener with graceful shutdown.
 type Handler struct {
@@ -60,24 +63,31 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
+	mux.Handle(mcpPath, http.HandlerFunc(h.serveMCP))
 	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
 	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
 	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
 	if cfg.OAuth != nil {
 		h.initOAuth(mux)
 	}
-	h.Handler = h.withWriteDeadline(mux)
+	h.Handler = h.dispatch(mux)
 	return h, nil
 }
 
-// withWriteDeadline gives every request a fresh write deadline, so that one
-// left on a keep-alive connection by an earlier response never cuts a later
-// one. /mcp responses re-arm it on every write.
-func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
+// dispatch serves /mcp directly and every other route through mux, with a
+// fresh write deadline, so that one left on a keep-alive connection by an
+// earlier response never cuts a later one. /mcp sets its own when its
+// response writer is made (and pushes it forward as an event stream makes
+// progress); setting it here as well would reprogram the connection's timer
+// twice per call. /mcp is on mux too, for the paths mux cleans into it.
+func (h *Handler) dispatch(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == mcpPath {
+			h.serveMCP(w, r)
+			return
+		}
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout))
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 
@@ -222,11 +232,14 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) (*request, boo
 // readBody reads a POST body, capped at MaxBodyBytes (413 above) and bounded
 // in time by ReadTimeout.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	// The deadline is left in place: net/http clears it once the body has
-	// been read to its end, and otherwise it bounds the server's own reading
-	// of the rest before it answers (cleared, a stalled body held the
-	// connection and its goroutine for as long as the client kept it open).
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
+	if !h.serverBoundsBody(r) {
+		// Left in place: net/http clears it once the body has been read to
+		// its end, and otherwise it bounds the server's own reading of the
+		// rest before it answers (cleared, a stalled body held the
+		// connection and its goroutine for as long as the client kept it
+		// open).
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
+	}
 	limit := h.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
 		h.tooLarge(w)
@@ -242,6 +255,16 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		return nil, false
 	}
 	return body, true
+}
+
+// serverBoundsBody reports whether the http.Server serving r already bounds
+// reading its body within ReadTimeout: its own ReadTimeout, no longer,
+// counts from the request's first byte (Serve's server sets it). Setting the
+// deadline again would reprogram the connection's timer once more per
+// request.
+func (h *Handler) serverBoundsBody(r *http.Request) bool {
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	return srv != nil && srv.ReadTimeout > 0 && srv.ReadTimeout <= h.cfg.ReadTimeout
 }
 
 // readAll reads at most max bytes of r into a buffer sized from the

@@ -154,7 +154,7 @@ func (w *responseWriter) writeEvent(msg any) {
 		h.Set("Connection", "keep-alive")
 		w.writeHeaderLocked(http.StatusOK)
 	}
-	w.arm()
+	w.rearm()
 	if _, err := fmt.Fprintf(w.ResponseWriter, "event: message\ndata: %s\n\n", data); err != nil {
 		return // the client is gone; mcp-go sees the same when it answers
 	}

@@ -3,9 +3,11 @@ package hosting
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,6 +31,112 @@ func rawRequest(t *testing.T, addr, req string) net.Conn {
 		t.Fatal(err)
 	}
 	return conn
+}
+
+// writeUntilError writes 1 MiB chunks through a responseWriter until a
+// write fails, and reports how long the failing write took.
+func writeUntilError(w http.ResponseWriter, timeout time.Duration) (time.Duration, error) {
+	rw := newResponseWriter(w, timeout)
+	chunk := make([]byte, 1<<20)
+	for i := 0; i < 1024; i++ { // 1 GiB: far more than any socket buffers
+		start := time.Now()
+		if _, err := rw.Write(chunk); err != nil {
+			return time.Since(start), err
+		}
+	}
+	return 0, errors.New("every write succeeded")
+}
+
+// TestWriteDeadlineCutsStalledClient: a client that stops reading is cut
+// off at most WriteTimeout after the write it stalled began, also when the
+// response is older than the re-arming slack.
+func TestWriteDeadlineCutsStalledClient(t *testing.T) {
+	const timeout = 500 * time.Millisecond
+	type result struct {
+		took time.Duration
+		err  error
+	}
+	results := make(chan result, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		took, err := writeUntilError(w, timeout)
+		results <- result{took, err}
+	}))
+	defer srv.Close()
+	conn := rawRequest(t, srv.Listener.Addr().String(), "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	_ = conn // never read
+
+	select {
+	case res := <-results:
+		if !isTimeout(res.err) {
+			t.Fatalf("write error = %v, want a timeout", res.err)
+		}
+		if res.took > timeout+timeoutSlack {
+			t.Errorf("the stalled write was cut after %v, want ≤ %v", res.took, timeout)
+		}
+	case <-time.After(timeout + 10*timeoutSlack):
+		t.Fatal("the stalled write was never cut")
+	}
+}
+
+// isTimeout reports whether err is a network timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// TestWriteDeadlineFollowsLiveStream: an event stream that writes after a
+// pause longer than WriteTimeout is not cut: the write pushes the deadline
+// forward first.
+func TestWriteDeadlineFollowsLiveStream(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	errs := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := newResponseWriter(w, timeout)
+		for i := 0; i < 3; i++ {
+			if _, err := io.WriteString(rw, "event: message\ndata: {}\n\n"); err != nil {
+				errs <- err
+				return
+			}
+			rw.Flush()
+			time.Sleep(timeout + timeout/2) // past the first deadline
+		}
+		errs <- nil
+	}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if err := <-errs; err != nil {
+		t.Fatalf("a write after a pause failed: %v", err)
+	}
+	if got := strings.Count(string(body), "event: message"); got != 3 {
+		t.Errorf("the client read %d events, want 3", got)
+	}
+}
+
+// TestRearmSlack pins when a write pushes the deadline forward: only once
+// the deadline is older than the slack, so it never lies more than the
+// timeout ahead and never less than the timeout minus the slack.
+func TestRearmSlack(t *testing.T) {
+	const timeout = 30 * time.Second
+	if got, want := rearmSlack(timeout), 3*time.Second; got != want {
+		t.Errorf("rearmSlack(%v) = %v, want %v", timeout, got, want)
+	}
+	rec := httptest.NewRecorder()
+	rw := newResponseWriter(rec, timeout)
+	first := rw.armed
+	rw.rearm()
+	if rw.armed != first {
+		t.Error("a write right after the response began moved the deadline")
+	}
+	rw.armed = first.Add(-rearmSlack(timeout) - time.Millisecond)
+	rw.rearm()
+	if !rw.armed.After(first) {
+		t.Error("a write after the slack did not move the deadline")
+	}
 }
 
 // slowBody sends a POST to /mcp at addr that announces a body of length
