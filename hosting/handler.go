@@ -160,8 +160,15 @@ func (h *Handler) Close(ctx context.Context) error {
 }
 
 // request is what the host learned about one /mcp request before mcp-go
-// handles it.
+// handles it, and what it hands on with it. It is the request's one
+// allocation of the host's own: it holds the response writer, the reader
+// mcp-go reads the body from and the call record, and it is the one value
+// the host adds to the request's context (see requestFrom).
 type request struct {
+	w      responseWriter
+	reader bodyReader
+	rec    callRecord // of a tools/call (tool is set)
+
 	body   []byte
 	method string // JSON-RPC method of a POST; "" for responses and GET/DELETE
 	tool   string // tools/call: the tool's name
@@ -175,7 +182,9 @@ type request struct {
 
 // serveMCP runs the host's checks and hands the request to mcp-go.
 func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
-	rw := newResponseWriter(w, h.cfg.WriteTimeout)
+	req := &request{}
+	rw := &req.w
+	rw.init(w, h.cfg.WriteTimeout)
 	if !h.admit(rw, r) {
 		return
 	}
@@ -183,8 +192,8 @@ func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
 		preflight(rw)
 		return
 	}
-	req, ok := h.prepare(rw, r)
-	if req != nil && req.inCall != "" {
+	ok := h.prepare(rw, r, req)
+	if req.inCall != "" {
 		defer h.sessions.done(req.inCall)
 	}
 	if !ok {
@@ -213,20 +222,20 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // prepare reads the body, resolves the caller's key and client, and checks
-// the session. It answers the request itself when one of them fails.
-func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) (*request, bool) {
-	req := &request{}
+// the session, filling in req. It answers the request itself when one of
+// them fails.
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, req *request) bool {
 	if r.Method == http.MethodPost {
 		body, ok := h.readBody(w, r)
 		if !ok {
-			return nil, false
+			return false
 		}
 		req.body = body
 		req.method, req.tool, req.modern = inspect(body, r.Header)
 	} else {
 		req.modern = mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
 	}
-	return req, h.authenticate(w, r, req) && h.checkSession(w, r, req) && h.resolveCaller(w, r, req)
+	return h.authenticate(w, r, req) && h.checkSession(w, r, req) && h.resolveCaller(w, r, req)
 }
 
 // readBody reads a POST body, capped at MaxBodyBytes (413 above) and bounded
@@ -268,19 +277,19 @@ func (h *Handler) serverBoundsBody(r *http.Request) bool {
 }
 
 // readAll reads at most max bytes of r into a buffer sized from the
-// declared length when there is one, sparing io.ReadAll's regrowth.
+// declared length when there is one, sparing io.ReadAll's regrowth (and
+// io.LimitReader's allocation).
 func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 	size := int64(512)
 	if declared >= 0 {
 		size = min(declared, max) + 1 // +1: EOF is seen without growing
 	}
-	r = io.LimitReader(r, max)
-	buf := make([]byte, 0, size)
-	for {
+	buf := make([]byte, 0, min(size, max))
+	for int64(len(buf)) < max {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
 			return buf, nil
@@ -289,6 +298,7 @@ func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 			return buf, err
 		}
 	}
+	return buf, nil
 }
 
 func (h *Handler) tooLarge(w http.ResponseWriter) {
@@ -345,17 +355,11 @@ func (h *Handler) reject(w http.ResponseWriter, status int, reason, message stri
 	writeError(w, status, reason, message)
 }
 
-// forward hands a checked request to mcp-go with the caller's client, the
-// response writer (for tools' notifications) and the call record in its
+// forward hands a checked request to mcp-go with req (the caller's client,
+// the response writer for tools' notifications, the call record) in its
 // context.
 func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
-	ctx := withCaller(r.Context(), req.caller)
-	var rec *callRecord
-	if req.tool != "" {
-		rec = &callRecord{}
-		ctx = context.WithValue(ctx, callRecordKey{}, rec)
-		ctx = context.WithValue(ctx, writerKey{}, w)
-	}
+	ctx := context.WithValue(r.Context(), hostRequestKey{}, req)
 	if req.method == string(mcp.MethodInitialize) && !req.modern {
 		id := req.id
 		w.beforeHeader = func(hd http.Header) {
@@ -366,7 +370,8 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	}
 	r = r.WithContext(ctx)
 	if req.body != nil {
-		r.Body = io.NopCloser(bytes.NewReader(req.body))
+		req.reader.Reset(req.body)
+		r.Body = &req.reader
 	}
 	if req.grant != "" {
 		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
@@ -376,8 +381,8 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 		h.streamable.ServeHTTP(w, r)
 	}
 	w.end()
-	if rec != nil {
-		h.metrics.observe(h.toolLabel(req.tool, rec), rec)
+	if req.tool != "" {
+		h.metrics.observe(h.toolLabel(req.tool, &req.rec), &req.rec)
 	}
 	h.closeEvicted()
 }
@@ -414,17 +419,26 @@ func (h *Handler) toolLabel(name string, rec *callRecord) string {
 	return unknownTool
 }
 
-type callerKey struct{}
+type hostRequestKey struct{}
 
-func withCaller(ctx context.Context, c *caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
+// requestFrom returns the host's record of the /mcp request ctx belongs
+// to, or nil.
+func requestFrom(ctx context.Context) *request {
+	req, _ := ctx.Value(hostRequestKey{}).(*request)
+	return req
 }
 
 // contextWithClient is mcp-go's HTTP context function: it puts the caller's
 // client, resolved by the host's middleware, where the tools look for it.
 func contextWithClient(ctx context.Context, r *http.Request) context.Context {
-	if c, ok := r.Context().Value(callerKey{}).(*caller); ok && c != nil {
-		return tools.WithClient(ctx, c.client)
+	if req := requestFrom(r.Context()); req != nil && req.caller != nil {
+		return tools.WithClient(ctx, req.caller.client)
 	}
 	return ctx
 }
+
+// bodyReader is the body mcp-go reads: the bytes the host already read.
+type bodyReader struct{ bytes.Reader }
+
+// Close implements io.Closer.
+func (*bodyReader) Close() error { return nil }

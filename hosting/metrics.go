@@ -107,11 +107,13 @@ type callRecord struct {
 	outcome string
 }
 
-type callRecordKey struct{}
-
+// callRecordFrom returns the record of the tools/call ctx belongs to, or
+// nil.
 func callRecordFrom(ctx context.Context) *callRecord {
-	r, _ := ctx.Value(callRecordKey{}).(*callRecord)
-	return r
+	if req := requestFrom(ctx); req != nil && req.tool != "" {
+		return &req.rec
+	}
+	return nil
 }
 
 // answered reports whether a tool answered the call (ok or an isError

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -198,4 +199,34 @@ func TestReadTimeoutBoundsBody(t *testing.T) {
 		_, url := host(t, up, cfg)
 		check(t, strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/mcp"))
 	})
+}
+
+// TestReadAll: readAll returns what io.ReadAll of an io.LimitReader
+// returns, whatever the declared length and however the reader splits the
+// body.
+func TestReadAll(t *testing.T) {
+	const max = 100
+	readers := map[string]func(io.Reader) io.Reader{
+		"plain":    func(r io.Reader) io.Reader { return r },
+		"one byte": iotest.OneByteReader,
+		"half":     iotest.HalfReader,
+		"data+EOF": iotest.DataErrReader,
+	}
+	for _, size := range []int{0, 1, 99, 100, 101, 700} {
+		body := strings.Repeat("x", size)
+		for _, declared := range []int64{-1, 0, int64(size), int64(size) - 1, int64(size) + 1, max, max + 1} {
+			for name, wrap := range readers {
+				want, wantErr := io.ReadAll(io.LimitReader(wrap(strings.NewReader(body)), max))
+				got, err := readAll(wrap(strings.NewReader(body)), declared, max)
+				if string(got) != string(want) || (err == nil) != (wantErr == nil) {
+					t.Errorf("size %d, declared %d, %s reader: got %d bytes, %v; want %d bytes, %v",
+						size, declared, name, len(got), err, len(want), wantErr)
+				}
+			}
+		}
+	}
+	errBroken := errors.New("broken")
+	if _, err := readAll(iotest.ErrReader(errBroken), 10, max); !errors.Is(err, errBroken) {
+		t.Errorf("readAll of a failing reader: %v, want %v", err, errBroken)
+	}
 }

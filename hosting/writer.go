@@ -14,7 +14,7 @@ import (
 // mcp-go writes the rest.
 type responseWriter struct {
 	http.ResponseWriter
-	rc           *http.ResponseController
+	rc           http.ResponseController
 	writeTimeout time.Duration
 	beforeHeader func(h http.Header)
 
@@ -25,9 +25,16 @@ type responseWriter struct {
 }
 
 func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *responseWriter {
-	rw := &responseWriter{ResponseWriter: w, rc: http.NewResponseController(w), writeTimeout: writeTimeout}
-	rw.arm(time.Now())
+	rw := &responseWriter{}
+	rw.init(w, writeTimeout)
 	return rw
+}
+
+// init makes rw the writer of w's response (rw is part of a larger
+// allocation) and sets the write deadline.
+func (rw *responseWriter) init(w http.ResponseWriter, writeTimeout time.Duration) {
+	rw.ResponseWriter, rw.rc, rw.writeTimeout = w, *http.NewResponseController(w), writeTimeout
+	rw.arm(time.Now())
 }
 
 // arm sets the write deadline writeTimeout after now. Writers that cannot
