@@ -1,7 +1,6 @@
 package hosting
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -145,7 +144,6 @@ func (h *Handler) initMCP() error {
 	h.streamable = server.NewStreamableHTTPServer(srv,
 		server.WithSessionIdManager(h.sessions),
 		server.WithSessionIdleTTL(h.cfg.SessionIdleTTL),
-		server.WithHTTPContextFunc(contextWithClient),
 		server.WithStreamableHTTPLogger(h.cfg.Logger),
 	)
 	return nil
@@ -161,12 +159,12 @@ func (h *Handler) Close(ctx context.Context) error {
 
 // request is what the host learned about one /mcp request before mcp-go
 // handles it, and what it hands on with it. It is the request's one
-// allocation of the host's own: it holds the response writer, the reader
-// mcp-go reads the body from and the call record, and it is the one value
-// the host adds to the request's context (see requestFrom).
+// allocation of the host's own: it holds the response writer, the request
+// mcp-go handles and the call record, and it is the one value the host adds
+// to the request's context (see requestFrom).
 type request struct {
 	w      responseWriter
-	reader bodyReader
+	mcpReq server.HTTPRequest
 	rec    callRecord // of a tools/call (tool is set)
 
 	body   []byte
@@ -355,11 +353,21 @@ func (h *Handler) reject(w http.ResponseWriter, status int, reason, message stri
 	writeError(w, status, reason, message)
 }
 
-// forward hands a checked request to mcp-go with req (the caller's client,
-// the response writer for tools' notifications, the call record) in its
-// context.
+// forward hands a checked request to mcp-go with the caller's client (where
+// the tools look for it) and req (the response writer for tools'
+// notifications, the call record) in its context.
+//
+// It uses mcp-go's Handle, which takes the body the host has already read,
+// rather than ServeHTTP, which would read it again from a reader over the
+// same bytes and copy the http.Request for the new context. What ServeHTTP
+// adds before calling Handle is not used here: its DNS-rebinding check (the
+// host's own, identical, has run), CORS and protected-resource metadata
+// (neither is configured).
 func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 	ctx := context.WithValue(r.Context(), hostRequestKey{}, req)
+	if req.caller != nil {
+		ctx = tools.WithClient(ctx, req.caller.client)
+	}
 	if req.method == string(mcp.MethodInitialize) && !req.modern {
 		id := req.id
 		w.beforeHeader = func(hd http.Header) {
@@ -368,17 +376,13 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 			}
 		}
 	}
-	r = r.WithContext(ctx)
-	if req.body != nil {
-		req.reader.Reset(req.body)
-		r.Body = &req.reader
-	}
+	req.mcpReq = server.HTTPRequest{Method: r.Method, URL: r.URL, Header: r.Header, Body: req.body, Context: ctx}
 	if req.grant != "" {
 		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
-		h.streamable.ServeHTTP(tw, r)
+		h.streamable.Handle(tw, &req.mcpReq)
 		tw.after()
 	} else {
-		h.streamable.ServeHTTP(w, r)
+		h.streamable.Handle(w, &req.mcpReq)
 	}
 	w.end()
 	if req.tool != "" {
@@ -427,18 +431,3 @@ func requestFrom(ctx context.Context) *request {
 	req, _ := ctx.Value(hostRequestKey{}).(*request)
 	return req
 }
-
-// contextWithClient is mcp-go's HTTP context function: it puts the caller's
-// client, resolved by the host's middleware, where the tools look for it.
-func contextWithClient(ctx context.Context, r *http.Request) context.Context {
-	if req := requestFrom(r.Context()); req != nil && req.caller != nil {
-		return tools.WithClient(ctx, req.caller.client)
-	}
-	return ctx
-}
-
-// bodyReader is the body mcp-go reads: the bytes the host already read.
-type bodyReader struct{ bytes.Reader }
-
-// Close implements io.Closer.
-func (*bodyReader) Close() error { return nil }

@@ -107,5 +107,10 @@ func (w *responseWriter) end() {
 	w.ended = true
 }
 
+// CanStream tells mcp-go that it may answer with an event stream: Flush
+// reaches the connection (as mcp-go's own adapter over this writer, which
+// has Flush, reported).
+func (w *responseWriter) CanStream() bool { return true }
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
