@@ -87,10 +87,14 @@ type Config struct {
 	MaxBodyBytes int64
 	// ReadHeaderTimeout bounds reading a request's headers (Serve).
 	ReadHeaderTimeout time.Duration
-	// ReadTimeout bounds reading a request's body.
+	// ReadTimeout bounds reading a request's body: under Serve, the whole
+	// request from its first byte (http.Server.ReadTimeout); under another
+	// server, the body from when the handler starts reading it.
 	ReadTimeout time.Duration
-	// WriteTimeout bounds each write of a response; it is re-armed on every
-	// write, so long-lived event streams are not cut while they make progress.
+	// WriteTimeout bounds each write of a response: a write that stalls is
+	// cut at most WriteTimeout after it began. The deadline is pushed forward
+	// as the response makes progress (at most once per WriteTimeout/10), so
+	// long-lived event streams are not cut while they make progress.
 	WriteTimeout time.Duration
 	// IdleTimeout closes keep-alive connections idle this long (Serve).
 	IdleTimeout time.Duration

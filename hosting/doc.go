@@ -28,8 +28,8 @@
 // X-Klipy-Api-Key); the server key is used for requests without one only on
 // a loopback listener or in sandbox mode, otherwise the answer is 401 with a
 // Bearer WWW-Authenticate challenge. The caller's *klipy.Client is put into
-// the request's context (tools.WithClient) through mcp-go's HTTP context
-// function. Clients are cached per key — keyed by the key's SHA-256, in two
+// the context of the request the host hands to mcp-go's Handle
+// (tools.WithClient). Clients are cached per key — keyed by the key's SHA-256, in two
 // LRU tiers (keys the API accepted, ClientCacheSize; keys not yet checked,
 // UnverifiedCacheSize, which never evict the first) that expire after
 // ClientIdleTTL — so a key's rate-limit state and its scopes, discovered
@@ -47,7 +47,9 @@
 // # Checks on /mcp, in order
 //
 //  1. DNS rebinding: on a loopback listener the Host header must be a
-//     loopback name (403). mcp-go's identical check stays on behind it.
+//     loopback name (403). (mcp-go's identical check is in its ServeHTTP,
+//     which the host does not use: it hands mcp-go's Handle the body it
+//     has already read.)
 //  2. Origin: a request with an Origin header is refused (403) unless the
 //     origin is in AllowedOrigins or is the server's own loopback origin;
 //     allowed origins get CORS headers and preflight answers.
@@ -88,9 +90,9 @@
 //
 // # Serving
 //
-// Serve runs the handler on a listener with ReadHeaderTimeout and
-// IdleTimeout, bounds body reads (ReadTimeout) and each write (WriteTimeout,
-// re-armed per write so event streams live on), and shuts down gracefully:
+// Serve runs the handler on a listener with ReadHeaderTimeout, ReadTimeout
+// and IdleTimeout, bounds each write (WriteTimeout, pushed forward as a
+// response makes progress so event streams live on), and shuts down gracefully:
 // stop accepting, end event streams, let in-flight calls finish within
 // ShutdownTimeout, return nil.
 package hosting

@@ -36,12 +36,23 @@ func isLoopbackHost(host string) bool {
 }
 
 // rebinding reports a DNS-rebinding attempt: a request that reached a
-// loopback listener under a Host that is not a loopback name. (mcp-go makes
-// the same check; the host repeats it first so that such a request is refused
-// before anything else is looked at.)
+// loopback listener under a Host that is not a loopback name. It is the
+// check mcp-go's StreamableHTTPServer.ServeHTTP makes, which the host does
+// not call (it uses Handle), made first so that such a request is refused
+// before anything else is looked at.
 func rebinding(r *http.Request) bool {
 	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-	return ok && local != nil && isLoopbackHost(local.String()) && !isLoopbackHost(r.Host)
+	return ok && local != nil && isLoopbackAddr(local) && !isLoopbackHost(r.Host)
+}
+
+// isLoopbackAddr reports whether a is on a loopback interface. A TCP
+// address without a zone (every one a listener accepts on a loopback
+// interface) is read as it is, without formatting it for isLoopbackHost.
+func isLoopbackAddr(a net.Addr) bool {
+	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" {
+		return ta.IP.IsLoopback()
+	}
+	return isLoopbackHost(a.String())
 }
 
 // originAllowed says whether a browser origin may call /mcp: it is listed in

@@ -2,6 +2,7 @@ package hosting
 
 import (
 	"bytes"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -166,5 +167,25 @@ func TestMetricsToken(t *testing.T) {
 	}
 	if got := getWith(t, base+"/healthz", "", nil); got != http.StatusOK {
 		t.Errorf("/healthz without a token = %d, want 200", got)
+	}
+}
+
+// TestIsLoopbackAddr: reading a TCP address directly agrees with reading
+// its text, which is how other addresses are still read.
+func TestIsLoopbackAddr(t *testing.T) {
+	for _, ip := range []string{"127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1", "10.0.0.1", "0.0.0.0",
+		"::", "fe80::1", "::ffff:10.0.0.1", "192.168.1.1", "2001:db8::1"} {
+		for _, zone := range []string{"", "lo"} {
+			a := &net.TCPAddr{IP: net.ParseIP(ip), Port: 8080, Zone: zone}
+			if got, want := isLoopbackAddr(a), isLoopbackHost(a.String()); got != want {
+				t.Errorf("isLoopbackAddr(%v) = %v, want %v (as text)", a, got, want)
+			}
+		}
+	}
+	if got := isLoopbackAddr(&net.TCPAddr{Port: 80}); got {
+		t.Error("isLoopbackAddr(:80) = true, want false")
+	}
+	if got := isLoopbackAddr(&net.UnixAddr{Name: "/tmp/x", Net: "unix"}); got {
+		t.Error("isLoopbackAddr(unix socket) = true, want false")
 	}
 }

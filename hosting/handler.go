@@ -1,7 +1,6 @@
 package hosting
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,6 +13,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
+
+// mcpPath is the route of MCP over streamable HTTP.
+const mcpPath = "/mcp"
 
 // Handler serves /mcp, /healthz, /readyz and /metrics. It is an
 // http.Handler; Serve runs it on a listener with graceful shutdown.
@@ -60,24 +62,31 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", http.HandlerFunc(h.serveMCP))
+	mux.Handle(mcpPath, http.HandlerFunc(h.serveMCP))
 	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
 	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
 	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
 	if cfg.OAuth != nil {
 		h.initOAuth(mux)
 	}
-	h.Handler = h.withWriteDeadline(mux)
+	h.Handler = h.dispatch(mux)
 	return h, nil
 }
 
-// withWriteDeadline gives every request a fresh write deadline, so that one
-// left on a keep-alive connection by an earlier response never cuts a later
-// one. /mcp responses re-arm it on every write.
-func (h *Handler) withWriteDeadline(next http.Handler) http.Handler {
+// dispatch serves /mcp directly and every other route through mux, with a
+// fresh write deadline, so that one left on a keep-alive connection by an
+// earlier response never cuts a later one. /mcp sets its own when its
+// response writer is made (and pushes it forward as an event stream makes
+// progress); setting it here as well would reprogram the connection's timer
+// twice per call. /mcp is on mux too, for the paths mux cleans into it.
+func (h *Handler) dispatch(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == mcpPath {
+			h.serveMCP(w, r)
+			return
+		}
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.cfg.WriteTimeout))
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 
@@ -135,7 +144,6 @@ func (h *Handler) initMCP() error {
 	h.streamable = server.NewStreamableHTTPServer(srv,
 		server.WithSessionIdManager(h.sessions),
 		server.WithSessionIdleTTL(h.cfg.SessionIdleTTL),
-		server.WithHTTPContextFunc(contextWithClient),
 		server.WithStreamableHTTPLogger(h.cfg.Logger),
 	)
 	return nil
@@ -150,8 +158,15 @@ func (h *Handler) Close(ctx context.Context) error {
 }
 
 // request is what the host learned about one /mcp request before mcp-go
-// handles it.
+// handles it, and what it hands on with it. It is the request's one
+// allocation of the host's own: it holds the response writer, the request
+// mcp-go handles and the call record, and it is the one value the host adds
+// to the request's context (see requestFrom).
 type request struct {
+	w      responseWriter
+	mcpReq server.HTTPRequest
+	rec    callRecord // of a tools/call (tool is set)
+
 	body   []byte
 	method string // JSON-RPC method of a POST; "" for responses and GET/DELETE
 	tool   string // tools/call: the tool's name
@@ -165,7 +180,9 @@ type request struct {
 
 // serveMCP runs the host's checks and hands the request to mcp-go.
 func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
-	rw := newResponseWriter(w, h.cfg.WriteTimeout)
+	req := &request{}
+	rw := &req.w
+	rw.init(w, h.cfg.WriteTimeout)
 	if !h.admit(rw, r) {
 		return
 	}
@@ -173,8 +190,8 @@ func (h *Handler) serveMCP(w http.ResponseWriter, r *http.Request) {
 		preflight(rw)
 		return
 	}
-	req, ok := h.prepare(rw, r)
-	if req != nil && req.inCall != "" {
+	ok := h.prepare(rw, r, req)
+	if req.inCall != "" {
 		defer h.sessions.done(req.inCall)
 	}
 	if !ok {
@@ -203,34 +220,39 @@ func (h *Handler) admit(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // prepare reads the body, resolves the caller's key and client, and checks
-// the session. It answers the request itself when one of them fails.
-func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) (*request, bool) {
-	req := &request{}
+// the session, filling in req. It answers the request itself when one of
+// them fails.
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, req *request) bool {
 	if r.Method == http.MethodPost {
 		body, ok := h.readBody(w, r)
 		if !ok {
-			return nil, false
+			return false
 		}
 		req.body = body
 		req.method, req.tool, req.modern = inspect(body, r.Header)
 	} else {
 		req.modern = mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion))
 	}
-	return req, h.authenticate(w, r, req) && h.checkSession(w, r, req) && h.resolveCaller(w, r, req)
+	return h.authenticate(w, r, req) && h.checkSession(w, r, req) && h.resolveCaller(w, r, req)
 }
 
 // readBody reads a POST body, capped at MaxBodyBytes (413 above) and bounded
 // in time by ReadTimeout.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if !h.serverBoundsBody(r) {
+		// Left in place: net/http clears it once the body has been read to
+		// its end, and otherwise it bounds the server's own reading of the
+		// rest before it answers (cleared, a stalled body held the
+		// connection and its goroutine for as long as the client kept it
+		// open).
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
+	}
 	limit := h.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
 		h.tooLarge(w)
 		return nil, false
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(h.cfg.ReadTimeout))
 	body, err := readAll(r.Body, r.ContentLength, limit+1)
-	_ = rc.SetReadDeadline(time.Time{})
 	switch {
 	case err != nil:
 		h.reject(w, http.StatusBadRequest, "body", "Could not read the request body.")
@@ -242,20 +264,30 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool
 	return body, true
 }
 
+// serverBoundsBody reports whether the http.Server serving r already bounds
+// reading its body within ReadTimeout: its own ReadTimeout, no longer,
+// counts from the request's first byte (Serve's server sets it). Setting the
+// deadline again would reprogram the connection's timer once more per
+// request.
+func (h *Handler) serverBoundsBody(r *http.Request) bool {
+	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
+	return srv != nil && srv.ReadTimeout > 0 && srv.ReadTimeout <= h.cfg.ReadTimeout
+}
+
 // readAll reads at most max bytes of r into a buffer sized from the
-// declared length when there is one, sparing io.ReadAll's regrowth.
+// declared length when there is one, sparing io.ReadAll's regrowth (and
+// io.LimitReader's allocation).
 func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 	size := int64(512)
 	if declared >= 0 {
 		size = min(declared, max) + 1 // +1: EOF is seen without growing
 	}
-	r = io.LimitReader(r, max)
-	buf := make([]byte, 0, size)
-	for {
+	buf := make([]byte, 0, min(size, max))
+	for int64(len(buf)) < max {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
 			return buf, nil
@@ -264,6 +296,7 @@ func readAll(r io.Reader, declared, max int64) ([]byte, error) {
 			return buf, err
 		}
 	}
+	return buf, nil
 }
 
 func (h *Handler) tooLarge(w http.ResponseWriter) {
@@ -320,16 +353,20 @@ func (h *Handler) reject(w http.ResponseWriter, status int, reason, message stri
 	writeError(w, status, reason, message)
 }
 
-// forward hands a checked request to mcp-go with the caller's client, the
-// response writer (for tools' notifications) and the call record in its
-// context.
+// forward hands a checked request to mcp-go with the caller's client (where
+// the tools look for it) and req (the response writer for tools'
+// notifications, the call record) in its context.
+//
+// It uses mcp-go's Handle, which takes the body the host has already read,
+// rather than ServeHTTP, which would read it again from a reader over the
+// same bytes and copy the http.Request for the new context. What ServeHTTP
+// adds before calling Handle is not used here: its DNS-rebinding check (the
+// host's own, identical, has run), CORS and protected-resource metadata
+// (neither is configured).
 func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
-	ctx := withCaller(r.Context(), req.caller)
-	var rec *callRecord
-	if req.tool != "" {
-		rec = &callRecord{}
-		ctx = context.WithValue(ctx, callRecordKey{}, rec)
-		ctx = context.WithValue(ctx, writerKey{}, w)
+	ctx := context.WithValue(r.Context(), hostRequestKey{}, req)
+	if req.caller != nil {
+		ctx = tools.WithClient(ctx, req.caller.client)
 	}
 	if req.method == string(mcp.MethodInitialize) && !req.modern {
 		id := req.id
@@ -339,20 +376,17 @@ func (h *Handler) forward(w *responseWriter, r *http.Request, req *request) {
 			}
 		}
 	}
-	r = r.WithContext(ctx)
-	if req.body != nil {
-		r.Body = io.NopCloser(bytes.NewReader(req.body))
-	}
+	req.mcpReq = server.HTTPRequest{Method: r.Method, URL: r.URL, Header: r.Header, Body: req.body, Context: ctx}
 	if req.grant != "" {
 		tw := &tokenWriter{responseWriter: w, h: h, r: r, req: req}
-		h.streamable.ServeHTTP(tw, r)
+		h.streamable.Handle(tw, &req.mcpReq)
 		tw.after()
 	} else {
-		h.streamable.ServeHTTP(w, r)
+		h.streamable.Handle(w, &req.mcpReq)
 	}
 	w.end()
-	if rec != nil {
-		h.metrics.observe(h.toolLabel(req.tool, rec), rec)
+	if req.tool != "" {
+		h.metrics.observe(h.toolLabel(req.tool, &req.rec), &req.rec)
 	}
 	h.closeEvicted()
 }
@@ -389,17 +423,11 @@ func (h *Handler) toolLabel(name string, rec *callRecord) string {
 	return unknownTool
 }
 
-type callerKey struct{}
+type hostRequestKey struct{}
 
-func withCaller(ctx context.Context, c *caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
-
-// contextWithClient is mcp-go's HTTP context function: it puts the caller's
-// client, resolved by the host's middleware, where the tools look for it.
-func contextWithClient(ctx context.Context, r *http.Request) context.Context {
-	if c, ok := r.Context().Value(callerKey{}).(*caller); ok && c != nil {
-		return tools.WithClient(ctx, c.client)
-	}
-	return ctx
+// requestFrom returns the host's record of the /mcp request ctx belongs
+// to, or nil.
+func requestFrom(ctx context.Context) *request {
+	req, _ := ctx.Value(hostRequestKey{}).(*request)
+	return req
 }

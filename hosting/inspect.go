@@ -44,103 +44,66 @@ func inspectDecoded(body []byte, header http.Header) (method, tool string, moder
 }
 
 // inspectPlain reads method and params.name from the usual message
-// without reflection: valid JSON with no escapes, both plain strings, no
-// _meta and no key that json.Unmarshal would match in another spelling.
-// It reports false for anything else, which inspectDecoded then reads.
+// without reflection, validating it in the same pass: valid JSON with no
+// escapes, both plain strings, no _meta and no key that json.Unmarshal would
+// match in another spelling. It reports false for anything else (invalid
+// JSON included), which inspectDecoded then reads.
 func inspectPlain(b []byte) (method, name string, ok bool) {
-	if bytes.IndexByte(b, '\\') >= 0 || !json.Valid(b) {
+	if bytes.IndexByte(b, '\\') >= 0 {
 		return "", "", false
 	}
-	var params []byte
-	seen := 0
-	ok = eachMember(b, func(k, v []byte) bool {
+	s := plainScanner{b: b}
+	var m, n []byte
+	params := 0
+	s.space()
+	ok = s.object(func(k []byte) bool {
 		switch {
 		case string(k) == "method":
-			method, ok = plainText(v)
-			return ok
+			v, isStr := s.str()
+			m = v
+			return isStr
 		case string(k) == "params":
-			params, seen = v, seen+1
-			return seen == 1 // a second params would merge into the first
-		}
-		return !bytes.EqualFold(k, []byte("method")) && !bytes.EqualFold(k, []byte("params"))
-	})
-	if !ok || params == nil || string(params) == "null" {
-		return method, "", ok
-	}
-	ok = eachMember(params, func(k, v []byte) bool {
-		switch {
-		case string(k) == "name":
-			name, ok = plainText(v)
-			return ok
-		}
-		return !bytes.EqualFold(k, []byte("name")) && !bytes.EqualFold(k, []byte("_meta"))
-	})
-	return method, name, ok
-}
-
-// plainText returns the text of a JSON string token without escapes.
-func plainText(v []byte) (string, bool) {
-	if len(v) < 2 || v[0] != '"' || !utf8.Valid(v) {
-		return "", false
-	}
-	return string(v[1 : len(v)-1]), true
-}
-
-// eachMember calls f with each key and value of the valid, escape-free
-// JSON object b, until f returns false; false when b is not an object or f
-// said so.
-func eachMember(b []byte, f func(k, v []byte) bool) bool {
-	i := space(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	for i = space(b, i+1); i < len(b) && b[i] == '"'; {
-		end := i + 1 + bytes.IndexByte(b[i+1:], '"')
-		k := b[i+1 : end]
-		i = space(b, space(b, end+1)+1) // past the colon
-		vend := valueEnd(b, i)
-		if !f(k, b[i:vend]) {
+			if params++; params > 1 {
+				return false // a second params would merge into the first
+			}
+			switch s.peek() {
+			case 'n':
+				return s.word("null")
+			case '{':
+				return s.object(func(k []byte) bool {
+					switch {
+					case string(k) == "name":
+						v, isStr := s.str()
+						n = v
+						return isStr
+					case bytes.EqualFold(k, []byte("name")) || bytes.EqualFold(k, []byte("_meta")):
+						return false
+					}
+					return s.value()
+				})
+			}
+			return false
+		case bytes.EqualFold(k, []byte("method")) || bytes.EqualFold(k, []byte("params")):
 			return false
 		}
-		if i = space(b, vend); i < len(b) && b[i] == ',' {
-			i = space(b, i+1)
-		}
+		return s.value()
+	}) && s.end()
+	if !ok || !utf8.Valid(m) || !utf8.Valid(n) {
+		return "", "", false
 	}
-	return true
+	return methodName(m), string(n), true
 }
 
-func space(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
+// methodName returns m as a string without copying it when it is one of the
+// methods of every call.
+func methodName(m []byte) string {
+	switch string(m) {
+	case string(mcp.MethodToolsCall):
+		return string(mcp.MethodToolsCall)
+	case string(mcp.MethodToolsList):
+		return string(mcp.MethodToolsList)
+	case string(mcp.MethodInitialize):
+		return string(mcp.MethodInitialize)
 	}
-	return i
-}
-
-// valueEnd returns the index just past the value at b[i] in valid,
-// escape-free JSON.
-func valueEnd(b []byte, i int) int {
-	depth := 0
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			j += 1 + bytes.IndexByte(b[j+1:], '"')
-			if depth == 0 {
-				return j + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth--; depth == 0 {
-				return j + 1
-			}
-			if depth < 0 {
-				return j
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return len(b)
+	return string(m)
 }

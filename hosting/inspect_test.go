@@ -1,7 +1,10 @@
 package hosting
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +43,55 @@ func TestInspectPlain(t *testing.T) {
 	}
 	if _, _, ok := inspectPlain([]byte(`{"method":"tools/call","params":{"name":"x","_meta":{}}}`)); ok {
 		t.Error("inspectPlain read a message with _meta")
+	}
+}
+
+// FuzzPlainScanner checks the one-pass scanner's verdict against
+// json.Valid on every text without a backslash (the texts it is used on).
+func FuzzPlainScanner(f *testing.F) {
+	for _, s := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_person","arguments":{"person_id":"p1"}}}`,
+		`{}`, `[]`, `{"a":[1,2,{"b":null}],"c":true,"d":false}`, ` {"a" : -0.5e+10 } `, `{"a":01}`, `{"a":1.}`,
+		`{"a":-}`, `{"a":1e}`, `{"a":tru}`, `{"a":truex}`, `{"a":1,}`, `[1,]`, `{"a"}`, `{"a":1}{}`, `"x"`, `0`,
+		"{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", `{"a":[[[[]]]]}`, `{"a":"b"`, ``, ` `, `nul`, `-01`, `1E+2`, `{"":""}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.IndexByte(b, '\\') >= 0 {
+			return
+		}
+		s := plainScanner{b: b}
+		if got, want := s.valid(), json.Valid(b); got != want {
+			t.Errorf("plainScanner.valid(%q) = %v, json.Valid = %v", b, got, want)
+		}
+	})
+}
+
+// TestPlainScannerDepth: the scanner refuses nesting deeper than
+// encoding/json accepts, and accepts what it accepts.
+func TestPlainScannerDepth(t *testing.T) {
+	for _, n := range []int{maxDepth, maxDepth + 1} {
+		for _, open := range []string{"[", `{"a":`} {
+			closing := "]"
+			if open != "[" {
+				closing = "}"
+			}
+			b := []byte(strings.Repeat(open, n) + "1" + strings.Repeat(closing, n))
+			s := plainScanner{b: b}
+			if got, want := s.valid(), json.Valid(b); got != want {
+				t.Errorf("%d × %q: plainScanner.valid = %v, json.Valid = %v", n, open, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkInspect is the host's reading of the usual tools/call body.
+func BenchmarkInspect(b *testing.B) {
+	body := []byte(`{"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"get_person","arguments":{"person_id":"per_01JABCDEF123456789"}}}`)
+	h := http.Header{}
+	b.ReportAllocs()
+	for b.Loop() {
+		inspect(body, h)
 	}
 }

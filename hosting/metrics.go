@@ -2,8 +2,10 @@ package hosting
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	vm "github.com/VictoriaMetrics/metrics"
@@ -33,6 +35,57 @@ type metrics struct {
 	reg              *Registry
 	rateLimitWaits   *vm.Counter
 	rateLimitSeconds *vm.FloatCounter
+
+	// Series of every call and every upstream request, looked up once per
+	// event in a map read without locks (the registry's own look-up locks
+	// and hashes the whole series name).
+	toolSeries     seriesMap[toolKey]
+	upstreamSeries seriesMap[upstreamKey]
+}
+
+// eventSeries are the counter and the latency histogram one event updates.
+type eventSeries struct {
+	count    *vm.Counter
+	duration *vm.PrometheusHistogram
+}
+
+type toolKey struct{ tool, outcome string }
+
+type upstreamKey struct {
+	op     string
+	status int
+}
+
+// seriesMap maps an event's labels to its series. Reads take no lock and
+// hash only the key: the map is replaced, never changed, when a series is
+// added, which is rare because every label's values are bounded.
+type seriesMap[K comparable] struct {
+	m  atomic.Pointer[map[K]*eventSeries]
+	mu sync.Mutex // serialises additions
+}
+
+// get returns the series of k, building it with build on first use.
+func (sm *seriesMap[K]) get(k K, build func() *eventSeries) *eventSeries {
+	if m := sm.m.Load(); m != nil {
+		if s, ok := (*m)[k]; ok {
+			return s
+		}
+	}
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	var old map[K]*eventSeries
+	if p := sm.m.Load(); p != nil {
+		old = *p
+	}
+	if s, ok := old[k]; ok {
+		return s
+	}
+	next := make(map[K]*eventSeries, len(old)+1)
+	maps.Copy(next, old)
+	s := build()
+	next[k] = s
+	sm.m.Store(&next)
+	return s
 }
 
 func newMetrics(reg *Registry, activeSessions, cachedCallers func() float64) *metrics {
@@ -49,17 +102,29 @@ func newMetrics(reg *Registry, activeSessions, cachedCallers func() float64) *me
 // toolCall counts one tools/call by tool and outcome and, when the handler
 // ran, records its duration.
 func (m *metrics) toolCall(tool, outcome string, d time.Duration, ran bool) {
-	m.reg.Counter("klipy_mcp_tool_calls_total", "outcome", outcome, "tool", tool).Inc()
+	s := m.toolSeries.get(toolKey{tool, outcome}, func() *eventSeries {
+		return &eventSeries{
+			count:    m.reg.Counter("klipy_mcp_tool_calls_total", "outcome", outcome, "tool", tool),
+			duration: m.reg.Histogram("klipy_mcp_tool_call_duration_seconds", latencyBuckets, "tool", tool),
+		}
+	})
+	s.count.Inc()
 	if ran {
-		m.reg.Histogram("klipy_mcp_tool_call_duration_seconds", latencyBuckets, "tool", tool).Update(d.Seconds())
+		s.duration.Update(d.Seconds())
 	}
 }
 
 // upstreamRequest counts one Klipy API request by operation and HTTP status
 // (0: network error) and records its latency.
 func (m *metrics) upstreamRequest(op string, status int, d time.Duration) {
-	m.reg.Counter("klipy_mcp_upstream_requests_total", "operation", op, "status", strconv.Itoa(status)).Inc()
-	m.reg.Histogram("klipy_mcp_upstream_request_duration_seconds", latencyBuckets, "operation", op).Update(d.Seconds())
+	s := m.upstreamSeries.get(upstreamKey{op, status}, func() *eventSeries {
+		return &eventSeries{
+			count:    m.reg.Counter("klipy_mcp_upstream_requests_total", "operation", op, "status", strconv.Itoa(status)),
+			duration: m.reg.Histogram("klipy_mcp_upstream_request_duration_seconds", latencyBuckets, "operation", op),
+		}
+	})
+	s.count.Inc()
+	s.duration.Update(d.Seconds())
 }
 
 // rateLimitWait counts one wait for rate-limit budget and its length.
@@ -107,11 +172,13 @@ type callRecord struct {
 	outcome string
 }
 
-type callRecordKey struct{}
-
+// callRecordFrom returns the record of the tools/call ctx belongs to, or
+// nil.
 func callRecordFrom(ctx context.Context) *callRecord {
-	r, _ := ctx.Value(callRecordKey{}).(*callRecord)
-	return r
+	if req := requestFrom(ctx); req != nil && req.tool != "" {
+		return &req.rec
+	}
+	return nil
 }
 
 // answered reports whether a tool answered the call (ok or an isError

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,5 +181,39 @@ func TestRegistryReturnsOneMetricPerSeries(t *testing.T) {
 	}
 	if got := r.Counter("b_total", "x", "1", "y", "2", "z", "3").Get(); got != 2 {
 		t.Errorf("b_total = %d, want 2", got)
+	}
+}
+
+// TestSeriesMap: every caller of a key gets the one series built for it,
+// also when they race to build it.
+func TestSeriesMap(t *testing.T) {
+	var sm seriesMap[toolKey]
+	var builds atomic.Int64
+	build := func() *eventSeries { builds.Add(1); return &eventSeries{} }
+	keys := []toolKey{{"a", outcomeOK}, {"a", outcomeToolError}, {"b", outcomeOK}}
+	got := make([][]*eventSeries, 8)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, k := range keys {
+				got[g] = append(got[g], sm.get(k, build))
+			}
+		}()
+	}
+	wg.Wait()
+	if n := builds.Load(); n != int64(len(keys)) {
+		t.Errorf("built %d series for %d keys", n, len(keys))
+	}
+	for g := range got {
+		for i := range keys {
+			if got[g][i] != got[0][i] {
+				t.Errorf("goroutine %d got another series for %v", g, keys[i])
+			}
+			if i > 0 && got[g][i] == got[g][i-1] {
+				t.Errorf("keys %v and %v share a series", keys[i-1], keys[i])
+			}
+		}
 	}
 }

@@ -105,10 +105,11 @@ type httpSession interface {
 }
 
 // callSession is the session a tool handler sees: the real one, with its
-// notifications routed to the call's own stream.
+// notifications routed to the call's own stream (held here, so that a call
+// costs one allocation).
 type callSession struct {
 	httpSession
-	stream *callStream
+	stream callStream
 }
 
 // NotificationChannel returns the call's queue instead of the session's.
@@ -116,21 +117,19 @@ func (s *callSession) NotificationChannel() chan<- mcp.JSONRPCNotification {
 	return s.stream.channel()
 }
 
-type writerKey struct{}
-
 // routeNotifications returns the tool middleware described above.
 func routeNotifications() server.ToolHandlerMiddleware {
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			w, _ := ctx.Value(writerKey{}).(*responseWriter)
+			hreq := requestFrom(ctx)
 			sess, ok := server.ClientSessionFromContext(ctx).(httpSession)
 			srv := server.ServerFromContext(ctx)
-			if w == nil || !ok || srv == nil {
+			if hreq == nil || hreq.tool == "" || !ok || srv == nil {
 				return next(ctx, req)
 			}
-			stream := &callStream{w: w}
-			defer stream.finish()
-			return next(srv.WithContext(ctx, &callSession{httpSession: sess, stream: stream}), req)
+			cs := &callSession{httpSession: sess, stream: callStream{w: &hreq.w}}
+			defer cs.stream.finish()
+			return next(srv.WithContext(ctx, cs), req)
 		}
 	}
 }
@@ -154,7 +153,7 @@ func (w *responseWriter) writeEvent(msg any) {
 		h.Set("Connection", "keep-alive")
 		w.writeHeaderLocked(http.StatusOK)
 	}
-	w.arm()
+	w.rearm()
 	if _, err := fmt.Fprintf(w.ResponseWriter, "event: message\ndata: %s\n\n", data); err != nil {
 		return // the client is gone; mcp-go sees the same when it answers
 	}

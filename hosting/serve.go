@@ -17,7 +17,9 @@ import (
 // The http.Server sets ReadHeaderTimeout, ReadTimeout (reading a request;
 // it does not end a handler that is still streaming) and IdleTimeout. It sets
 // no WriteTimeout, which would cut long-lived event streams: instead the
-// handler bounds each response write by WriteTimeout, re-armed on every write.
+// handler bounds each response write by WriteTimeout, pushed forward as the
+// response makes progress. Its ReadTimeout also bounds reading a body, so the
+// handler sets no read deadline of its own under Serve.
 func (h *Handler) Serve(ctx context.Context, ln net.Listener) error {
 	srv := h.httpServer()
 	errc := make(chan error, 1)

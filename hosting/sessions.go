@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -64,6 +65,10 @@ type sessions struct {
 	perOwner  map[keyID]int
 	evicted   []eviction
 	lastPrune time.Time
+
+	// anyEvicted says evicted may be non-empty, so that the check after
+	// every request takes no lock when (as nearly always) it is empty.
+	anyEvicted atomic.Bool
 }
 
 var _ server.SessionIdManager = (*sessions)(nil)
@@ -193,10 +198,14 @@ func (s *sessions) done(id string) {
 // takeEvicted returns the sessions closed to make room since the last call,
 // for the host to clean up in mcp-go.
 func (s *sessions) takeEvicted() []eviction {
+	if !s.anyEvicted.Load() {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ev := s.evicted
 	s.evicted = nil
+	s.anyEvicted.Store(false)
 	return ev
 }
 
@@ -213,6 +222,7 @@ func (s *sessions) liveLocked(id string, now time.Time) *session {
 func (s *sessions) evictLocked(sess *session, reason string) {
 	s.removeLocked(sess)
 	s.evicted = append(s.evicted, eviction{id: sess.id, reason: reason})
+	s.anyEvicted.Store(true)
 }
 
 func (s *sessions) removeLocked(sess *session) {
