@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -19,11 +20,16 @@ func (sh shaper) shapeJSON(v any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := shapeWriter{valueReader: valueReader{b: b}, sh: sh, out: make([]byte, 0, len(b)+len(b)/8+16)}
-	if w.value(nil) == nil {
-		if w.space(); w.i == len(b) {
-			return w.out, nil
-		}
+	sc := shapeScratchPool.Get().(*shapeScratch)
+	w := shapeWriter{valueReader: valueReader{b: b}, sh: sh, out: make([]byte, 0, len(b)+len(b)/8+16), shapeScratch: sc}
+	ok := w.value(nil) == nil
+	if ok {
+		w.space()
+		ok = w.i == len(b)
+	}
+	sc.release()
+	if ok {
+		return w.out, nil
 	}
 	m, err := sh.shapeDecoded(b)
 	if err != nil {
@@ -46,8 +52,31 @@ func encodeValue(v any) (json.RawMessage, error) {
 // shapeWriter reads JSON from b at i and appends its shaped form to out.
 type shapeWriter struct {
 	valueReader
+	*shapeScratch
 	sh  shaper
 	out []byte
+}
+
+// shapeScratch is the working memory of a shapeWriter, kept between calls
+// (every result shapes at least one record): the members of the objects
+// being written, as a stack (an object's members sit above its parent's),
+// and a copy of an object's members while reorder rewrites them.
+type shapeScratch struct {
+	members []member
+	keys    []byte
+	moved   []byte
+}
+
+var shapeScratchPool = sync.Pool{New: func() any { return new(shapeScratch) }}
+
+// release returns sc to the pool, unless a huge record made it outsized
+// (it should not stay pinned in the pool).
+func (sc *shapeScratch) release() {
+	if cap(sc.members) > 1024 || cap(sc.keys) > 64<<10 || cap(sc.moved) > 64<<10 {
+		return
+	}
+	sc.members, sc.keys, sc.moved = sc.members[:0], sc.keys[:0], sc.moved[:0]
+	shapeScratchPool.Put(sc)
 }
 
 // value shapes one value; field is the (sanitised) name of the member it
@@ -63,9 +92,14 @@ func (w *shapeWriter) value(field []byte) error {
 	case c == '[':
 		return w.array(field)
 	case c == '"':
-		s, err := w.strBytes()
+		start := w.i
+		s, simple, err := w.strBytes()
 		if err != nil {
 			return err
+		}
+		if simple && len(s) <= w.sh.limit {
+			w.out = append(w.out, w.b[start:w.i]...)
+			return nil
 		}
 		if !shaped(s, w.sh.limit) {
 			s = []byte(truncate(sanitizeText(string(s)), w.sh.limit, func() string { return w.sh.how(string(field)) }))
@@ -90,11 +124,22 @@ func (w *shapeWriter) value(field []byte) error {
 	return errUnexpected{}
 }
 
-// member is one written member of an object: its key and where the member
-// (key, colon and value) sits in out.
+// member is one written member of an object: where its key is (in b, or
+// in keys when it had to be decoded or sanitised) and where the member (key,
+// colon and value) sits in out. It holds no pointers, so sorting members
+// costs no write barriers.
 type member struct {
-	key        []byte
-	start, end int
+	keyAt, keyLen int
+	inKeys        bool
+	start, end    int
+}
+
+// key returns m's key.
+func (w *shapeWriter) key(m member) []byte {
+	if m.inKeys {
+		return w.keys[m.keyAt : m.keyAt+m.keyLen]
+	}
+	return w.b[m.keyAt : m.keyAt+m.keyLen]
 }
 
 // object writes the members as they come and, when their keys are not
@@ -104,7 +149,7 @@ func (w *shapeWriter) object() error {
 	w.i++ // {
 	open := len(w.out)
 	w.out = append(w.out, '{')
-	var ms []member
+	base := len(w.members)
 	ordered := true
 	w.space()
 	if w.i < len(w.b) && w.b[w.i] == '}' {
@@ -112,34 +157,48 @@ func (w *shapeWriter) object() error {
 		w.out = append(w.out, '}')
 		return nil
 	}
+	// On an error the writer is abandoned (shapeJSON goes the general
+	// way), so only a finished object takes its members off the stack.
 	for {
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != '"' {
 			return errUnexpected{}
 		}
-		k, err := w.strBytes()
+		keyStart := w.i
+		k, simple, err := w.strBytes()
 		if err != nil {
 			return err
 		}
-		if !shaped(k, math.MaxInt) {
-			k = []byte(sanitizeText(string(k)))
+		token := w.b[keyStart:w.i]
+		m := member{keyAt: keyStart + 1, keyLen: len(k)}
+		if !simple {
+			if !shaped(k, math.MaxInt) {
+				k = []byte(sanitizeText(string(k)))
+			}
+			m = member{keyAt: len(w.keys), keyLen: len(k), inKeys: true}
+			w.keys = append(w.keys, k...)
 		}
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != ':' {
 			return errUnexpected{}
 		}
 		w.i++
-		if len(ms) > 0 {
+		if len(w.members) > base {
 			w.out = append(w.out, ',')
-			ordered = ordered && bytes.Compare(ms[len(ms)-1].key, k) < 0
+			ordered = ordered && bytes.Compare(w.key(w.members[len(w.members)-1]), k) < 0
 		}
-		start := len(w.out)
-		w.out = appendJSONString(w.out, k)
+		m.start = len(w.out)
+		if simple {
+			w.out = append(w.out, token...)
+		} else {
+			w.out = appendJSONString(w.out, k)
+		}
 		w.out = append(w.out, ':')
 		if err := w.value(k); err != nil {
 			return err
 		}
-		ms = append(ms, member{key: k, start: start, end: len(w.out)})
+		m.end = len(w.out)
+		w.members = append(w.members, m)
 		w.space()
 		if w.i >= len(w.b) {
 			return errUnexpected{}
@@ -150,8 +209,9 @@ func (w *shapeWriter) object() error {
 		case '}':
 			w.i++
 			if !ordered {
-				w.reorder(open, ms)
+				w.reorder(open, w.members[base:])
 			}
+			w.members = w.members[:base]
 			w.out = append(w.out, '}')
 			return nil
 		default:
@@ -163,12 +223,13 @@ func (w *shapeWriter) object() error {
 // reorder rewrites the members written after out[open] ('{') sorted by
 // key, keeping the last of equal keys.
 func (w *shapeWriter) reorder(open int, ms []member) {
-	written := append([]byte(nil), w.out[open:]...)
-	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
+	w.moved = append(w.moved[:0], w.out[open:]...)
+	written := w.moved
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(w.key(a), w.key(b)) })
 	w.out = append(w.out[:open], '{')
 	first := true
 	for i, m := range ms {
-		if i+1 < len(ms) && bytes.Equal(ms[i+1].key, m.key) {
+		if i+1 < len(ms) && bytes.Equal(w.key(ms[i+1]), w.key(m)) {
 			continue
 		}
 		if !first {
@@ -214,32 +275,48 @@ func (w *shapeWriter) array(field []byte) error {
 
 // strBytes reads a string token, as a slice of b when it needs no decoding;
 // one with escapes or invalid UTF-8 is decoded by encoding/json, which also
-// replaces what is not UTF-8.
-func (w *shapeWriter) strBytes() ([]byte, error) {
+// replaces what is not UTF-8. simple reports a token of printable ASCII
+// without '\\' or '<', the usual id, name or date: sanitising leaves it as
+// it is and encoding/json writes it back unchanged, so the token itself is
+// its shaped form (when within the length limit).
+func (w *shapeWriter) strBytes() (s []byte, simple bool, err error) {
 	start := w.i
-	plain := true
+	plain, ascii := true, true
 	for j := start + 1; j < len(w.b); j++ {
-		switch c := w.b[j]; {
+		c := w.b[j]
+		if plainASCII[c] {
+			continue
+		}
+		switch {
 		case c == '"':
 			w.i = j + 1
 			in := w.b[start+1 : j]
-			if plain && utf8.Valid(in) {
-				return in, nil
+			if plain && (ascii || utf8.Valid(in)) {
+				return in, ascii, nil
 			}
 			var s string
 			if err := json.Unmarshal(w.b[start:w.i], &s); err != nil {
-				return nil, errUnexpected{}
+				return nil, false, errUnexpected{}
 			}
-			return []byte(s), nil
+			return []byte(s), false, nil
 		case c == '\\':
 			plain = false
 			j++
 		case c < 0x20:
-			return nil, errUnexpected{}
+			return nil, false, errUnexpected{}
 		}
+		ascii = false
 	}
-	return nil, errUnexpected{}
+	return nil, false, errUnexpected{}
 }
+
+// plainASCII holds the bytes of a simple string (see strBytes).
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<'
+	}
+	return t
+}()
 
 // shaped reports whether s is already what sanitizeText and truncate to
 // limit make of it (no markup, no invisible character, valid UTF-8, short

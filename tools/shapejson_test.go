@@ -14,6 +14,8 @@ func FuzzShapeJSON(f *testing.F) {
 		`{"notes":"a very long note that is cut","tags":["one","twenty characters!"],"z":{}}`,
 		`{"a":1,"a":2}`, "{\"k\":\"bad\xff\"}", ` {"k" : [ {} , [] ] } `, `{"q":"say \"hi\"\\ \t\r\n\u0001"}`,
 		`{"s":"\u2028 and \u2029 and … and <&>"}`, `{"c":"b","b":"a","a":{"y":1,"x":2}}`, `[]`, `"s"`, `{}`,
+		`{"id":"per_1","x":"exactly12chr","y":"thirteen char","z":"a < b","é":"a<b>"}`, `{"k\"":"v","k":"\\"}`,
+		`{"b":{"d":1,"c":2},"a":{"b":{"z":[{"y":1,"x":2}],"a":"~"}},"a":"again"}`,
 	} {
 		f.Add([]byte(s))
 	}
