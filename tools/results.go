@@ -12,7 +12,7 @@ import (
 
 // success returns v as structuredContent and as a compact JSON text block
 // (some clients show only one of them).
-func success(v any) *mcp.CallToolResult {
+func success[T any](v T) *mcp.CallToolResult {
 	b, err := resultJSON(v)
 	if err != nil {
 		return errorResult("klipy-mcp could not encode the result (" + err.Error() + "); this is a bug, please report it.")
@@ -29,10 +29,10 @@ func success(v any) *mcp.CallToolResult {
 // get_company, get_interaction, and every create or update): the record's
 // member and the JSON shapeJSON wrote for it, which is compact, so
 // encoding/json would copy it unchanged.
-func resultJSON(v any) ([]byte, error) {
+func resultJSON[T any](v T) ([]byte, error) {
 	var name string
 	var rec any
-	switch r := v.(type) {
+	switch r := any(v).(type) {
 	case schema.PersonResult:
 		if r.Interactions == nil && r.ContactNames == nil && r.Note == "" && r.FilteredOut == 0 {
 			name, rec = "person", r.Person.Value
