@@ -2,9 +2,10 @@ package tools
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"math"
-	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -132,6 +133,23 @@ type member struct {
 	keyAt, keyLen int
 	inKeys        bool
 	start, end    int
+	// prefix is the key's first 8 bytes, big-endian and zero-padded:
+	// most keys differ there, so most comparisons need nothing else.
+	prefix uint64
+}
+
+func keyPrefix(k []byte) uint64 {
+	var p [8]byte
+	copy(p[:], k)
+	return binary.BigEndian.Uint64(p[:])
+}
+
+// compare orders members by key as bytes.Compare does.
+func (w *shapeWriter) compare(a, b member) int {
+	if a.prefix != b.prefix {
+		return cmp.Compare(a.prefix, b.prefix)
+	}
+	return bytes.Compare(w.key(a), w.key(b))
 }
 
 // key returns m's key.
@@ -170,12 +188,12 @@ func (w *shapeWriter) object() error {
 			return err
 		}
 		token := w.b[keyStart:w.i]
-		m := member{keyAt: keyStart + 1, keyLen: len(k)}
+		m := member{keyAt: keyStart + 1, keyLen: len(k), prefix: keyPrefix(k)}
 		if !simple {
 			if !shaped(k, math.MaxInt) {
 				k = []byte(sanitizeText(string(k)))
 			}
-			m = member{keyAt: len(w.keys), keyLen: len(k), inKeys: true}
+			m = member{keyAt: len(w.keys), keyLen: len(k), inKeys: true, prefix: keyPrefix(k)}
 			w.keys = append(w.keys, k...)
 		}
 		w.space()
@@ -185,7 +203,7 @@ func (w *shapeWriter) object() error {
 		w.i++
 		if len(w.members) > base {
 			w.out = append(w.out, ',')
-			ordered = ordered && bytes.Compare(w.key(w.members[len(w.members)-1]), k) < 0
+			ordered = ordered && w.compare(w.members[len(w.members)-1], m) < 0
 		}
 		m.start = len(w.out)
 		if simple {
@@ -225,11 +243,17 @@ func (w *shapeWriter) object() error {
 func (w *shapeWriter) reorder(open int, ms []member) {
 	w.moved = append(w.moved[:0], w.out[open:]...)
 	written := w.moved
-	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(w.key(a), w.key(b)) })
+	// Insertion sort (stable: the last of equal keys stays last): a
+	// record's object has a few dozen members at most.
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && w.compare(ms[j-1], ms[j]) > 0; j-- {
+			ms[j-1], ms[j] = ms[j], ms[j-1]
+		}
+	}
 	w.out = append(w.out[:open], '{')
 	first := true
 	for i, m := range ms {
-		if i+1 < len(ms) && bytes.Equal(w.key(ms[i+1]), w.key(m)) {
+		if i+1 < len(ms) && w.compare(ms[i+1], m) == 0 {
 			continue
 		}
 		if !first {

@@ -16,6 +16,7 @@ func FuzzShapeJSON(f *testing.F) {
 		`{"s":"\u2028 and \u2029 and … and <&>"}`, `{"c":"b","b":"a","a":{"y":1,"x":2}}`, `[]`, `"s"`, `{}`,
 		`{"id":"per_1","x":"exactly12chr","y":"thirteen char","z":"a < b","é":"a<b>"}`, `{"k\"":"v","k":"\\"}`,
 		`{"b":{"d":1,"c":2},"a":{"b":{"z":[{"y":1,"x":2}],"a":"~"}},"a":"again"}`,
+		`{"abcdefghij":1,"abcdefghi":2,"abcdefgh":3,"abcdefgz":4,"abcdefgh\u00e9":5,"abcdefgh~":6}`,
 	} {
 		f.Add([]byte(s))
 	}
