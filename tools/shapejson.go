@@ -61,7 +61,8 @@ type shapeWriter struct {
 // shapeScratch is the working memory of a shapeWriter, kept between calls
 // (every result shapes at least one record): the members of the objects
 // being written, as a stack (an object's members sit above its parent's),
-// and a copy of an object's members while reorder rewrites them.
+// the keys that had to be decoded or sanitised, and a copy of an object's
+// members while reorder rewrites them.
 type shapeScratch struct {
 	members []member
 	keys    []byte
