@@ -368,42 +368,51 @@ func shaped(s []byte, limit int) bool {
 }
 
 // appendJSONString appends s as encoding/json writes it without HTML
-// escaping. Sanitised text is valid UTF-8 with no control characters but
-// newline and tab, so the rest (other controls, U+2028 and U+2029, invalid
-// bytes) is left to encoding/json itself.
+// escaping, in one pass: '"', '\\' and control characters escaped
+// (jsonEscape), bytes that are not UTF-8 as \ufffd, and U+2028 and U+2029
+// escaped too. FuzzAppendJSONString compares it with encoding/json.
 func appendJSONString(dst, s []byte) []byte {
-	slow := !utf8.Valid(s)
-	for i := 0; i < len(s) && !slow; i++ {
-		c := s[i]
-		slow = c < 0x20 && c != '\n' && c != '\t' && c != '\r' ||
-			c == 0xE2 && (bytes.HasPrefix(s[i:], []byte("\u2028")) || bytes.HasPrefix(s[i:], []byte("\u2029")))
-	}
-	if slow {
-		b, _ := encodeValue(string(s))
-		return append(dst, b...)
-	}
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc byte
-		switch s[i] {
-		case '"':
-			esc = '"'
-		case '\\':
-			esc = '\\'
-		case '\n':
-			esc = 'n'
-		case '\t':
-			esc = 't'
-		case '\r':
-			esc = 'r'
-		default:
+	done := 0 // s[:done] is written
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if e := jsonEscape[c]; e != 0 {
+				dst = append(dst, s[done:i-1]...)
+				if e == 'u' {
+					dst = append(dst, '\\', 'u', '0', '0', hexDigit[c>>4], hexDigit[c&0xf])
+				} else {
+					dst = append(dst, '\\', e)
+				}
+				done = i
+			}
 			continue
 		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, '\\', esc)
-		start = i + 1
+		r, n := utf8.DecodeRune(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(append(dst, s[done:i]...), `\ufffd`...)
+			done = i + n
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[done:i]...), '\\', 'u', '2', '0', '2', hexDigit[r&0xf])
+			done = i + n
+		}
+		i += n
 	}
-	dst = append(dst, s[start:]...)
+	dst = append(dst, s[done:]...)
 	return append(dst, '"')
 }
+
+// jsonEscape is how encoding/json writes each ASCII byte in a string: 0 as
+// it is, 'u' as \u00XX, any other letter after a backslash.
+var jsonEscape = func() (t [utf8.RuneSelf]byte) {
+	for c := range 0x20 {
+		t[c] = 'u'
+	}
+	t['"'], t['\\'] = '"', '\\'
+	t['\b'], t['\f'], t['\n'], t['\r'], t['\t'] = 'b', 'f', 'n', 'r', 't'
+	return t
+}()
+
+const hexDigit = "0123456789abcdef"

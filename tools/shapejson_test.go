@@ -68,3 +68,20 @@ func keysCollide(v any) bool {
 	}
 	return false
 }
+
+// FuzzAppendJSONString checks appendJSONString against encoding/json
+// without HTML escaping.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "say \"hi\"\\ \t\r\n\b\f\x00\x1f\x7f", "é … \u2028 \u2029 <&>", "bad\xff\xe2\x80", "\xe2\x80\xa8x"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		want, err := encodeValue(string(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want x%s", s, got, want)
+		}
+	})
+}
