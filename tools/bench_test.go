@@ -111,3 +111,22 @@ func (benchSession) GetClientInfo() mcp.Implementation {
 func (benchSession) SetClientInfo(mcp.Implementation)                {}
 func (s benchSession) GetClientCapabilities() mcp.ClientCapabilities { return s.caps }
 func (benchSession) SetClientCapabilities(mcp.ClientCapabilities)    {}
+
+// BenchmarkSuccessInteractions is building the result of get_person with
+// 10 interactions.
+func BenchmarkSuccessInteractions(b *testing.B) {
+	res, err := personResult(benchPerson(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 10 {
+		res.Interactions = append(res.Interactions, schema.InteractionRow{ID: "int_18181ca114", Date: "2026-09-23", Type: "EMAIL",
+			Direction: "INBOUND", Title: "Re: SSO and SCIM setup",
+			Summary:  "Jordan replied about SSO and SCIM setup. They want a revised quote before Tuesday and asked whether annual billing comes…[get_interaction has the rest]",
+			Contacts: []string{"per_d1d567110f"}, Companies: []string{"cmp_0de099270d"}})
+	}
+	res.ContactNames = map[string]string{"per_d1d567110f": "Jordan Patel"}
+	for b.Loop() {
+		success(res)
+	}
+}
