@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
@@ -84,7 +85,7 @@ func TestResultWritersKnowEveryField(t *testing.T) {
 }
 
 // TestSuccessTextIsStructured pins that a result's text block and its
-// structuredContent are the same JSON.
+// structuredContent are the same JSON, in the same memory.
 func TestSuccessTextIsStructured(t *testing.T) {
 	res := success(schema.CompanyResult{Company: schema.Record[schema.Company]{Value: json.RawMessage(`{"id":"cmp_1"}`)}})
 	raw, ok := res.StructuredContent.(json.RawMessage)
@@ -93,5 +94,8 @@ func TestSuccessTextIsStructured(t *testing.T) {
 	}
 	if want := `{"company":{"id":"cmp_1"}}`; string(raw) != want || text(t, res) != want {
 		t.Errorf("structured %s, text %s, want both %s", raw, text(t, res), want)
+	}
+	if unsafe.StringData(text(t, res)) != unsafe.SliceData(raw) {
+		t.Error("the text block is a copy of structuredContent's bytes, not the bytes themselves")
 	}
 }
