@@ -61,8 +61,12 @@ func stringFormat(valid func(string) bool) func(any) error {
 }
 
 // decodeArgs validates the arguments against tool's input schema, after the
-// leniency layer (lenient), and decodes them into into.
+// leniency layer (lenient), and decodes them into into. Arguments that are
+// plainly valid as they come (plainSchema.assign) are set without either.
 func decodeArgs(tool string, arguments any, into any) error {
+	if args, ok := arguments.(map[string]any); ok && plainInput(tool).assign(args, into) {
+		return nil
+	}
 	sch, err := inputSchema(tool)
 	if err != nil {
 		return err

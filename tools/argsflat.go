@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
+
+	"github.com/klipy-ai/klipy-mcp/schema"
 )
 
 // assignFlat sets the fields of into, a pointer to an argument struct whose
@@ -111,4 +114,138 @@ func flatFieldsOf(t reflect.Type) map[string]flatField {
 	}
 	flatTypes.Store(t, fields)
 	return fields
+}
+
+// plainSchema is what decodeArgs can check of a tool's arguments without
+// the validator and the leniency layer: the arguments whose only rules are
+// a JSON type (string, boolean or integer) and, for an integer, bounds.
+type plainSchema struct {
+	props    map[string]plainProp
+	required []string
+}
+
+type plainProp struct {
+	kind           reflect.Kind // String, Bool or Int
+	min, max       float64
+	hasMin, hasMax bool
+}
+
+// plainSchemaOf reads tool's published input schema. It returns nil when the
+// schema has any rule at its top level besides its properties, which are
+// required and that no others are allowed; a property with any rule besides
+// its type, bounds and documentation is left out (such arguments always go
+// through the validator).
+func plainSchemaOf(tool string) *plainSchema {
+	raw, err := schema.Input(tool)
+	if err != nil {
+		return nil
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return nil
+	}
+	var doc struct {
+		Type       string                                `json:"type"`
+		Properties map[string]map[string]json.RawMessage `json:"properties"`
+		Required   []string                              `json:"required"`
+		Additional *bool                                 `json:"additionalProperties"`
+	}
+	if json.Unmarshal(raw, &doc) != nil || doc.Type != "object" || doc.Additional == nil || *doc.Additional {
+		return nil
+	}
+	for k := range top {
+		switch k {
+		case "type", "properties", "required", "additionalProperties", "description", "title", "$schema", "$id":
+		default:
+			return nil
+		}
+	}
+	ps := &plainSchema{props: map[string]plainProp{}, required: doc.Required}
+	for name, p := range doc.Properties {
+		if pp, ok := plainPropOf(p); ok {
+			ps.props[name] = pp
+		}
+	}
+	return ps
+}
+
+func plainPropOf(p map[string]json.RawMessage) (plainProp, bool) {
+	var typ string
+	if json.Unmarshal(p["type"], &typ) != nil {
+		return plainProp{}, false
+	}
+	pp := plainProp{kind: map[string]reflect.Kind{"string": reflect.String, "boolean": reflect.Bool, "integer": reflect.Int}[typ]}
+	if pp.kind == reflect.Invalid {
+		return plainProp{}, false
+	}
+	for k, v := range p {
+		switch {
+		case k == "type", k == "description", k == "title", k == "default", k == "examples":
+		case k == "minimum" && pp.kind == reflect.Int:
+			pp.hasMin = json.Unmarshal(v, &pp.min) == nil
+		case k == "maximum" && pp.kind == reflect.Int:
+			pp.hasMax = json.Unmarshal(v, &pp.max) == nil
+		default:
+			return plainProp{}, false
+		}
+	}
+	return pp, true
+}
+
+// assign sets into from args, as decodeWith would, when every argument is
+// a plain one given with its exact type and clean text (nothing for the
+// leniency layer to do, nothing for the validator to refuse) and every
+// required one is given and not empty; otherwise it sets nothing and
+// reports false. FuzzPlainArgs compares it with decodeWith.
+func (ps *plainSchema) assign(args map[string]any, into any) bool {
+	if ps == nil {
+		return false
+	}
+	for k, v := range args {
+		p, ok := ps.props[k]
+		if !ok {
+			return false
+		}
+		switch p.kind {
+		case reflect.String:
+			s, ok := v.(string)
+			if !ok || !cleanText(s) {
+				return false
+			}
+		case reflect.Bool:
+			if _, ok := v.(bool); !ok {
+				return false
+			}
+		case reflect.Int:
+			n, ok := v.(float64)
+			if !ok || n != math.Trunc(n) || math.Abs(n) >= 1<<53 || p.hasMin && n < p.min || p.hasMax && n > p.max {
+				return false
+			}
+		}
+	}
+	for _, r := range ps.required {
+		if v, ok := args[r]; !ok || v == "" {
+			return false
+		}
+	}
+	return assignFlat(args, into)
+}
+
+// cleanText reports whether stripInvisible leaves s as it is.
+func cleanText(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || invisible(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }

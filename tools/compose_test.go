@@ -206,3 +206,16 @@ func TestUpstreamUserAgentNamesTheMCPClient(t *testing.T) {
 		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
 }
+
+// TestAgentFollowsTheCaller checks that the reused User-Agent suffix is
+// always the one of the client calling, when clients take turns.
+func TestAgentFollowsTheCaller(t *testing.T) {
+	s := &srv{}
+	for _, c := range []struct{ name, version, want string }{
+		{"a", "1", "a/1"}, {"a", "1", "a/1"}, {"b", "", "b"}, {"a", "1", "a/1"}, {"a", "2", "a/2"}, {"b", "", "b"},
+	} {
+		if got := s.agent(c.name, c.version); got != c.want {
+			t.Errorf("agent(%q, %q) = %q, want %q", c.name, c.version, got, c.want)
+		}
+	}
+}

@@ -83,14 +83,19 @@ var (
 	// compiling all of them costs about 2 ms and 0.8 MB, which start-up
 	// (SPEC §9) should not pay for tools a session may never call.
 	inputs map[string]func() (*jsonschema.Schema, error)
+	// plainInputs reads, once per tool, which of its arguments decodeArgs
+	// may check without the validator.
+	plainInputs map[string]func() *plainSchema
 )
 
 // allEntries builds every tool once per process from the embedded schemas.
 func allEntries() ([]entry, error) {
 	inventoryOnce.Do(func() {
 		inputs = map[string]func() (*jsonschema.Schema, error){}
+		plainInputs = map[string]func() *plainSchema{}
 		for _, d := range defs() {
 			inputs[d.name] = sync.OnceValues(func() (*jsonschema.Schema, error) { return compileInput(d.name) })
+			plainInputs[d.name] = sync.OnceValue(func() *plainSchema { return plainSchemaOf(d.name) })
 			t, err := newTool(d)
 			if err != nil {
 				inventoryErr = err
@@ -112,6 +117,18 @@ func inputSchema(tool string) (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("no input schema for tool %q", tool)
 	}
 	return compiled()
+}
+
+// plainInput returns what decodeArgs may check of tool's arguments without
+// the validator, or nil.
+func plainInput(tool string) *plainSchema {
+	if _, err := allEntries(); err != nil {
+		return nil
+	}
+	if p, ok := plainInputs[tool]; ok {
+		return p()
+	}
+	return nil
 }
 
 // newTool is the one constructor of every tool: schemas come from the

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
@@ -137,4 +138,16 @@ func personName(p *klipy.Person) string {
 		return p.FirstName
 	}
 	return p.FirstName + " " + p.LastName
+}
+
+// isPersonName reports whether name is personName(p), without building it.
+func isPersonName(p *klipy.Person, name string) bool {
+	switch {
+	case p.FirstName == "":
+		return name == p.LastName
+	case p.LastName == "":
+		return name == p.FirstName
+	}
+	return len(name) == len(p.FirstName)+1+len(p.LastName) && strings.HasPrefix(name, p.FirstName) &&
+		name[len(p.FirstName)] == ' ' && strings.HasSuffix(name, p.LastName)
 }

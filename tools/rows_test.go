@@ -112,3 +112,18 @@ func TestContactNamesFromWhatTheKeySaw(t *testing.T) {
 		t.Errorf("another key saw names this key read: %v", out["contact_names"])
 	}
 }
+
+// TestIsPersonName checks isPersonName against personName.
+func TestIsPersonName(t *testing.T) {
+	names := []string{"", "Ada", "Lovelace", "Ada Lovelace", "AdaLovelace", "Ada  Lovelace", "Ada Lovelac", "Ad Lovelace", " Lovelace", "Ada "}
+	for _, first := range []string{"", "Ada", "Ad"} {
+		for _, last := range []string{"", "Lovelace", "Lovelac"} {
+			p := &klipy.Person{FirstName: first, LastName: last}
+			for _, n := range names {
+				if got, want := isPersonName(p, n), n == personName(p); got != want {
+					t.Errorf("isPersonName(%q %q, %q) = %v, want %v", first, last, n, got, want)
+				}
+			}
+		}
+	}
+}

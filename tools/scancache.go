@@ -153,6 +153,10 @@ func (rc *recordsCache) remember(c *klipy.Client, people ...*klipy.Person) {
 }
 
 func (rc *recordsCache) addName(k *keyCache, p *klipy.Person) {
+	old, known := k.names[p.ID]
+	if known && isPersonName(p, old) {
+		return // the usual case of a person read again: nothing to build
+	}
 	name := personName(p)
 	if p.ID == "" || name == "" || len(k.names) >= maxNamesPerKey {
 		return
@@ -160,7 +164,7 @@ func (rc *recordsCache) addName(k *keyCache, p *klipy.Person) {
 	if k.names == nil {
 		k.names = map[string]string{}
 	}
-	if old, ok := k.names[p.ID]; ok {
+	if known {
 		k.nbytes -= nameBytes(p.ID, old)
 		rc.bytes -= nameBytes(p.ID, old)
 	}

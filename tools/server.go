@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -74,6 +75,8 @@ type srv struct {
 	// bounded by scanTimeout.
 	scanning    singleflight.Group
 	scanTimeout time.Duration
+	// lastAgent is the User-Agent suffix built last (agent).
+	lastAgent atomic.Pointer[callerAgent]
 }
 
 // NewServer validates cfg (unknown tool or toolset names are an error that
@@ -194,7 +197,7 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 		if refused := permit(ctx, c, e.name, e.scope); refused != nil {
 			return refused, nil
 		}
-		res := e.call(withCallerAgent(ctx), deps{s: s, c: c, req: req})
+		res := e.call(s.withCallerAgent(ctx), deps{s: s, c: c, req: req})
 		if e.kind != KindRead {
 			// Something was (or may have been) written with this key: its
 			// cached people records may be stale.
@@ -206,7 +209,7 @@ func (s *srv) wrap(e entry) server.ToolHandlerFunc {
 
 // withCallerAgent names the MCP client of this call (from initialize's
 // clientInfo) in the User-Agent of the upstream requests it causes.
-func withCallerAgent(ctx context.Context) context.Context {
+func (s *srv) withCallerAgent(ctx context.Context) context.Context {
 	sess, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo)
 	if !ok {
 		return ctx
@@ -215,7 +218,22 @@ func withCallerAgent(ctx context.Context) context.Context {
 	if info.Name == "" {
 		return ctx
 	}
-	return klipy.WithUserAgent(ctx, strings.TrimSuffix(info.Name+"/"+info.Version, "/"))
+	return klipy.WithUserAgent(ctx, s.agent(info.Name, info.Version))
+}
+
+// callerAgent is the User-Agent suffix of one client name and version.
+type callerAgent struct{ name, version, suffix string }
+
+// agent returns the User-Agent suffix for a client, reusing the last one
+// built: calls nearly always come from the client that called last (one
+// per process over stdio), so most calls build no string.
+func (s *srv) agent(name, version string) string {
+	if a := s.lastAgent.Load(); a != nil && a.name == name && a.version == version {
+		return a.suffix
+	}
+	a := &callerAgent{name: name, version: version, suffix: strings.TrimSuffix(name+"/"+version, "/")}
+	s.lastAgent.Store(a)
+	return a.suffix
 }
 
 type clientKey struct{}

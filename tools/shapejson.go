@@ -2,9 +2,11 @@ package tools
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"math"
-	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -19,11 +21,16 @@ func (sh shaper) shapeJSON(v any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := shapeWriter{valueReader: valueReader{b: b}, sh: sh, out: make([]byte, 0, len(b)+len(b)/8+16)}
-	if w.value(nil) == nil {
-		if w.space(); w.i == len(b) {
-			return w.out, nil
-		}
+	sc := shapeScratchPool.Get().(*shapeScratch)
+	w := shapeWriter{valueReader: valueReader{b: b}, sh: sh, out: make([]byte, 0, len(b)+len(b)/8+16), shapeScratch: sc}
+	ok := w.value(nil) == nil
+	if ok {
+		w.space()
+		ok = w.i == len(b)
+	}
+	sc.release()
+	if ok {
+		return w.out, nil
 	}
 	m, err := sh.shapeDecoded(b)
 	if err != nil {
@@ -46,8 +53,32 @@ func encodeValue(v any) (json.RawMessage, error) {
 // shapeWriter reads JSON from b at i and appends its shaped form to out.
 type shapeWriter struct {
 	valueReader
+	*shapeScratch
 	sh  shaper
 	out []byte
+}
+
+// shapeScratch is the working memory of a shapeWriter, kept between calls
+// (every result shapes at least one record): the members of the objects
+// being written, as a stack (an object's members sit above its parent's),
+// the keys that had to be decoded or sanitised, and a copy of an object's
+// members while reorder rewrites them.
+type shapeScratch struct {
+	members []member
+	keys    []byte
+	moved   []byte
+}
+
+var shapeScratchPool = sync.Pool{New: func() any { return new(shapeScratch) }}
+
+// release returns sc to the pool, unless a huge record made it outsized
+// (it should not stay pinned in the pool).
+func (sc *shapeScratch) release() {
+	if cap(sc.members) > 1024 || cap(sc.keys) > 64<<10 || cap(sc.moved) > 64<<10 {
+		return
+	}
+	sc.members, sc.keys, sc.moved = sc.members[:0], sc.keys[:0], sc.moved[:0]
+	shapeScratchPool.Put(sc)
 }
 
 // value shapes one value; field is the (sanitised) name of the member it
@@ -63,9 +94,14 @@ func (w *shapeWriter) value(field []byte) error {
 	case c == '[':
 		return w.array(field)
 	case c == '"':
-		s, err := w.strBytes()
+		start := w.i
+		s, simple, err := w.strBytes()
 		if err != nil {
 			return err
+		}
+		if simple && len(s) <= w.sh.limit {
+			w.out = append(w.out, w.b[start:w.i]...)
+			return nil
 		}
 		if !shaped(s, w.sh.limit) {
 			s = []byte(truncate(sanitizeText(string(s)), w.sh.limit, func() string { return w.sh.how(string(field)) }))
@@ -90,11 +126,39 @@ func (w *shapeWriter) value(field []byte) error {
 	return errUnexpected{}
 }
 
-// member is one written member of an object: its key and where the member
-// (key, colon and value) sits in out.
+// member is one written member of an object: where its key is (in b, or
+// in keys when it had to be decoded or sanitised) and where the member (key,
+// colon and value) sits in out. It holds no pointers, so sorting members
+// costs no write barriers.
 type member struct {
-	key        []byte
-	start, end int
+	keyAt, keyLen int
+	inKeys        bool
+	start, end    int
+	// prefix is the key's first 8 bytes, big-endian and zero-padded:
+	// most keys differ there, so most comparisons need nothing else.
+	prefix uint64
+}
+
+func keyPrefix(k []byte) uint64 {
+	var p [8]byte
+	copy(p[:], k)
+	return binary.BigEndian.Uint64(p[:])
+}
+
+// compare orders members by key as bytes.Compare does.
+func (w *shapeWriter) compare(a, b member) int {
+	if a.prefix != b.prefix {
+		return cmp.Compare(a.prefix, b.prefix)
+	}
+	return bytes.Compare(w.key(a), w.key(b))
+}
+
+// key returns m's key.
+func (w *shapeWriter) key(m member) []byte {
+	if m.inKeys {
+		return w.keys[m.keyAt : m.keyAt+m.keyLen]
+	}
+	return w.b[m.keyAt : m.keyAt+m.keyLen]
 }
 
 // object writes the members as they come and, when their keys are not
@@ -104,7 +168,7 @@ func (w *shapeWriter) object() error {
 	w.i++ // {
 	open := len(w.out)
 	w.out = append(w.out, '{')
-	var ms []member
+	base := len(w.members)
 	ordered := true
 	w.space()
 	if w.i < len(w.b) && w.b[w.i] == '}' {
@@ -112,34 +176,48 @@ func (w *shapeWriter) object() error {
 		w.out = append(w.out, '}')
 		return nil
 	}
+	// On an error the writer is abandoned (shapeJSON goes the general
+	// way), so only a finished object takes its members off the stack.
 	for {
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != '"' {
 			return errUnexpected{}
 		}
-		k, err := w.strBytes()
+		keyStart := w.i
+		k, simple, err := w.strBytes()
 		if err != nil {
 			return err
 		}
-		if !shaped(k, math.MaxInt) {
-			k = []byte(sanitizeText(string(k)))
+		token := w.b[keyStart:w.i]
+		m := member{keyAt: keyStart + 1, keyLen: len(k), prefix: keyPrefix(k)}
+		if !simple {
+			if !shaped(k, math.MaxInt) {
+				k = []byte(sanitizeText(string(k)))
+			}
+			m = member{keyAt: len(w.keys), keyLen: len(k), inKeys: true, prefix: keyPrefix(k)}
+			w.keys = append(w.keys, k...)
 		}
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] != ':' {
 			return errUnexpected{}
 		}
 		w.i++
-		if len(ms) > 0 {
+		if len(w.members) > base {
 			w.out = append(w.out, ',')
-			ordered = ordered && bytes.Compare(ms[len(ms)-1].key, k) < 0
+			ordered = ordered && w.compare(w.members[len(w.members)-1], m) < 0
 		}
-		start := len(w.out)
-		w.out = appendJSONString(w.out, k)
+		m.start = len(w.out)
+		if simple {
+			w.out = append(w.out, token...)
+		} else {
+			w.out = appendJSONString(w.out, k)
+		}
 		w.out = append(w.out, ':')
 		if err := w.value(k); err != nil {
 			return err
 		}
-		ms = append(ms, member{key: k, start: start, end: len(w.out)})
+		m.end = len(w.out)
+		w.members = append(w.members, m)
 		w.space()
 		if w.i >= len(w.b) {
 			return errUnexpected{}
@@ -150,8 +228,9 @@ func (w *shapeWriter) object() error {
 		case '}':
 			w.i++
 			if !ordered {
-				w.reorder(open, ms)
+				w.reorder(open, w.members[base:])
 			}
+			w.members = w.members[:base]
 			w.out = append(w.out, '}')
 			return nil
 		default:
@@ -163,12 +242,19 @@ func (w *shapeWriter) object() error {
 // reorder rewrites the members written after out[open] ('{') sorted by
 // key, keeping the last of equal keys.
 func (w *shapeWriter) reorder(open int, ms []member) {
-	written := append([]byte(nil), w.out[open:]...)
-	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key, b.key) })
+	w.moved = append(w.moved[:0], w.out[open:]...)
+	written := w.moved
+	// Insertion sort (stable: the last of equal keys stays last): a
+	// record's object has a few dozen members at most.
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && w.compare(ms[j-1], ms[j]) > 0; j-- {
+			ms[j-1], ms[j] = ms[j], ms[j-1]
+		}
+	}
 	w.out = append(w.out[:open], '{')
 	first := true
 	for i, m := range ms {
-		if i+1 < len(ms) && bytes.Equal(ms[i+1].key, m.key) {
+		if i+1 < len(ms) && w.compare(ms[i+1], m) == 0 {
 			continue
 		}
 		if !first {
@@ -214,32 +300,48 @@ func (w *shapeWriter) array(field []byte) error {
 
 // strBytes reads a string token, as a slice of b when it needs no decoding;
 // one with escapes or invalid UTF-8 is decoded by encoding/json, which also
-// replaces what is not UTF-8.
-func (w *shapeWriter) strBytes() ([]byte, error) {
+// replaces what is not UTF-8. simple reports a token of printable ASCII
+// without '\\' or '<', the usual id, name or date: sanitising leaves it as
+// it is and encoding/json writes it back unchanged, so the token itself is
+// its shaped form (when within the length limit).
+func (w *shapeWriter) strBytes() (s []byte, simple bool, err error) {
 	start := w.i
-	plain := true
+	plain, ascii := true, true
 	for j := start + 1; j < len(w.b); j++ {
-		switch c := w.b[j]; {
+		c := w.b[j]
+		if plainASCII[c] {
+			continue
+		}
+		switch {
 		case c == '"':
 			w.i = j + 1
 			in := w.b[start+1 : j]
-			if plain && utf8.Valid(in) {
-				return in, nil
+			if plain && (ascii || utf8.Valid(in)) {
+				return in, ascii, nil
 			}
 			var s string
 			if err := json.Unmarshal(w.b[start:w.i], &s); err != nil {
-				return nil, errUnexpected{}
+				return nil, false, errUnexpected{}
 			}
-			return []byte(s), nil
+			return []byte(s), false, nil
 		case c == '\\':
 			plain = false
 			j++
 		case c < 0x20:
-			return nil, errUnexpected{}
+			return nil, false, errUnexpected{}
 		}
+		ascii = false
 	}
-	return nil, errUnexpected{}
+	return nil, false, errUnexpected{}
 }
+
+// plainASCII holds the bytes of a simple string (see strBytes).
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<'
+	}
+	return t
+}()
 
 // shaped reports whether s is already what sanitizeText and truncate to
 // limit make of it (no markup, no invisible character, valid UTF-8, short
@@ -266,42 +368,51 @@ func shaped(s []byte, limit int) bool {
 }
 
 // appendJSONString appends s as encoding/json writes it without HTML
-// escaping. Sanitised text is valid UTF-8 with no control characters but
-// newline and tab, so the rest (other controls, U+2028 and U+2029, invalid
-// bytes) is left to encoding/json itself.
+// escaping, in one pass: '"', '\\' and control characters escaped
+// (jsonEscape), bytes that are not UTF-8 as \ufffd, and U+2028 and U+2029
+// escaped too. FuzzAppendJSONString compares it with encoding/json.
 func appendJSONString(dst, s []byte) []byte {
-	slow := !utf8.Valid(s)
-	for i := 0; i < len(s) && !slow; i++ {
-		c := s[i]
-		slow = c < 0x20 && c != '\n' && c != '\t' && c != '\r' ||
-			c == 0xE2 && (bytes.HasPrefix(s[i:], []byte("\u2028")) || bytes.HasPrefix(s[i:], []byte("\u2029")))
-	}
-	if slow {
-		b, _ := encodeValue(string(s))
-		return append(dst, b...)
-	}
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc byte
-		switch s[i] {
-		case '"':
-			esc = '"'
-		case '\\':
-			esc = '\\'
-		case '\n':
-			esc = 'n'
-		case '\t':
-			esc = 't'
-		case '\r':
-			esc = 'r'
-		default:
+	done := 0 // s[:done] is written
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if e := jsonEscape[c]; e != 0 {
+				dst = append(dst, s[done:i-1]...)
+				if e == 'u' {
+					dst = append(dst, '\\', 'u', '0', '0', hexDigit[c>>4], hexDigit[c&0xf])
+				} else {
+					dst = append(dst, '\\', e)
+				}
+				done = i
+			}
 			continue
 		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, '\\', esc)
-		start = i + 1
+		r, n := utf8.DecodeRune(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(append(dst, s[done:i]...), `\ufffd`...)
+			done = i + n
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[done:i]...), '\\', 'u', '2', '0', '2', hexDigit[r&0xf])
+			done = i + n
+		}
+		i += n
 	}
-	dst = append(dst, s[start:]...)
+	dst = append(dst, s[done:]...)
 	return append(dst, '"')
 }
+
+// jsonEscape is how encoding/json writes each ASCII byte in a string: 0 as
+// it is, 'u' as \u00XX, any other letter after a backslash.
+var jsonEscape = func() (t [utf8.RuneSelf]byte) {
+	for c := range 0x20 {
+		t[c] = 'u'
+	}
+	t['"'], t['\\'] = '"', '\\'
+	t['\b'], t['\f'], t['\n'], t['\r'], t['\t'] = 'b', 'f', 'n', 'r', 't'
+	return t
+}()
+
+const hexDigit = "0123456789abcdef"

@@ -14,6 +14,9 @@ func FuzzShapeJSON(f *testing.F) {
 		`{"notes":"a very long note that is cut","tags":["one","twenty characters!"],"z":{}}`,
 		`{"a":1,"a":2}`, "{\"k\":\"bad\xff\"}", ` {"k" : [ {} , [] ] } `, `{"q":"say \"hi\"\\ \t\r\n\u0001"}`,
 		`{"s":"\u2028 and \u2029 and … and <&>"}`, `{"c":"b","b":"a","a":{"y":1,"x":2}}`, `[]`, `"s"`, `{}`,
+		`{"id":"per_1","x":"exactly12chr","y":"thirteen char","z":"a < b","é":"a<b>"}`, `{"k\"":"v","k":"\\"}`,
+		`{"b":{"d":1,"c":2},"a":{"b":{"z":[{"y":1,"x":2}],"a":"~"}},"a":"again"}`,
+		`{"abcdefghij":1,"abcdefghi":2,"abcdefgh":3,"abcdefgz":4,"abcdefgh\u00e9":5,"abcdefgh~":6}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -64,4 +67,21 @@ func keysCollide(v any) bool {
 		}
 	}
 	return false
+}
+
+// FuzzAppendJSONString checks appendJSONString against encoding/json
+// without HTML escaping.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "say \"hi\"\\ \t\r\n\b\f\x00\x1f\x7f", "é … \u2028 \u2029 <&>", "bad\xff\xe2\x80", "\xe2\x80\xa8x"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		want, err := encodeValue(string(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want x%s", s, got, want)
+		}
+	})
 }

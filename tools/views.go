@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -20,13 +21,23 @@ const UIExtension = "io.modelcontextprotocol/ui"
 type view struct {
 	tool, uri, name, title, description string
 	html                                func() string
+	// meta is the _meta of the tool with this view (toolMeta).
+	meta func() *mcp.Meta
+}
+
+func viewMeta(uri string) func() *mcp.Meta {
+	return sync.OnceValue(func() *mcp.Meta {
+		return &mcp.Meta{AdditionalFields: map[string]any{"ui": map[string]any{"resourceUri": uri}}}
+	})
 }
 
 var uiViews = []view{
 	{tool: "get_person", uri: "ui://klipy/person", name: "person-view", title: "Klipy person view",
-		description: "A person card with contact links and a timeline of interactions (get_person).", html: views.Person},
+		description: "A person card with contact links and a timeline of interactions (get_person).", html: views.Person,
+		meta: viewMeta("ui://klipy/person")},
 	{tool: "get_company", uri: "ui://klipy/company", name: "company-view", title: "Klipy company view",
-		description: "A company card with its known people and recent interactions (get_company).", html: views.Company},
+		description: "A company card with its known people and recent interactions (get_company).", html: views.Company,
+		meta: viewMeta("ui://klipy/company")},
 }
 
 // uiMeta is the resource's _meta.ui: the view makes no network requests,
@@ -114,27 +125,44 @@ func isView(uri string) bool {
 
 // withViewMeta is a tool filter: for clients that declared the extension it
 // returns the tools with _meta.ui.resourceUri set on those with a view;
-// other clients get the list unchanged. Tools are copied, never modified.
+// other clients, and lists without such a tool, get the list unchanged.
+// Tools are copied, never modified. mcp-go filters every tools/call through
+// here too, with a list of the one tool called.
 func withViewMeta(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	if !wantsUI(ctx) {
 		return list
 	}
-	out := slices.Clone(list)
-	for i, t := range out {
+	var out []mcp.Tool
+	for i, t := range list {
 		for _, v := range uiViews {
 			if t.Name != v.tool {
 				continue
 			}
-			meta := &mcp.Meta{AdditionalFields: map[string]any{}}
-			if t.Meta != nil {
-				meta.ProgressToken = t.Meta.ProgressToken
-				maps.Copy(meta.AdditionalFields, t.Meta.AdditionalFields)
+			if out == nil {
+				out = slices.Clone(list)
 			}
-			meta.AdditionalFields["ui"] = map[string]any{"resourceUri": v.uri}
-			out[i].Meta = meta
+			out[i].Meta = v.toolMeta(t.Meta)
 		}
 	}
+	if out == nil {
+		return list
+	}
 	return out
+}
+
+// toolMeta returns m with _meta.ui.resourceUri set to v's view, as a new
+// Meta. A tool without _meta of its own, as every tool here is, shares
+// one made once per view: nothing writes to a listed tool's Meta.
+func (v view) toolMeta(m *mcp.Meta) *mcp.Meta {
+	if m == nil {
+		return v.meta()
+	}
+	meta := &mcp.Meta{ProgressToken: m.ProgressToken, AdditionalFields: maps.Clone(m.AdditionalFields)}
+	if meta.AdditionalFields == nil {
+		meta.AdditionalFields = map[string]any{}
+	}
+	meta.AdditionalFields["ui"] = map[string]any{"resourceUri": v.uri}
+	return meta
 }
 
 // readView serves a view's document to clients that declared the
