@@ -8,6 +8,9 @@
 //	floor stdio [--proxy URL --proxy-key KEY]
 //	floor http --addr 127.0.0.1:PORT [--proxy URL --proxy-key KEY]
 //
+// In HTTP mode /metrics has the process's allocation counters, named as in
+// klipy-mcp's /metrics.
+//
 // With --proxy the server also has a "fetch" tool that GETs URL with
 // the key as a bearer token and returns the body: the least any server that
 // relays one upstream call can do, which separates the cost of the shape
@@ -23,6 +26,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -112,6 +116,15 @@ func addFetch(s *server.MCPServer, url, key string) {
 		})
 }
 
+// serveAllocs writes the two allocation counters klipy-mcp's /metrics has,
+// under the same names and from the same source (runtime.MemStats), so the
+// benchmark can compare what each server allocates per call.
+func serveAllocs(w http.ResponseWriter, _ *http.Request) {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Fprintf(w, "go_memstats_alloc_bytes_total %d\ngo_memstats_mallocs_total %d\n", m.TotalAlloc, m.Mallocs)
+}
+
 // serveHTTP serves streamable HTTP at /mcp until SIGINT or SIGTERM.
 func serveHTTP(args []string) error {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
@@ -123,6 +136,7 @@ func serveHTTP(args []string) error {
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", server.NewStreamableHTTPServer(build()))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("/metrics", serveAllocs)
 	srv := &http.Server{Addr: *addr, Handler: mux}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

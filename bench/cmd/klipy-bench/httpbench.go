@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +20,9 @@ type throughput struct {
 	// cpuPerCall is the server process's CPU time per call: unlike calls/s
 	// it hardly depends on what else the machine is doing.
 	cpuPerCall time.Duration
+	// bytesPerCall and allocsPerCall are what the server process allocated
+	// per call (its /metrics counters), which the collector's work follows.
+	bytesPerCall, allocsPerCall float64
 }
 
 // newHTTPClient returns a client that keeps up to conns connections open.
@@ -58,15 +64,18 @@ type load struct {
 	pid      int
 	client   *http.Client
 	sessions []*bench.HTTPSession
+	metrics  string // the server's /metrics
 	lat      bench.Sample
 	elapsed  time.Duration
 	cpu      time.Duration
+	allocs   allocs
 }
 
 // newLoad opens conc sessions on url and warms them up for warm.
 func newLoad(ctx context.Context, s server, conc int, warm time.Duration) (*load, error) {
 	t := s.t
-	l := &load{t: t, pid: s.proc.cmd.Process.Pid, client: newHTTPClient(conc)}
+	l := &load{t: t, pid: s.proc.cmd.Process.Pid, client: newHTTPClient(conc),
+		metrics: strings.TrimSuffix(s.proc.url, "/mcp") + "/metrics"}
 	var err error
 	if l.sessions, err = openSessions(ctx, l.client, s.proc.url, conc, conc); err != nil {
 		l.close()
@@ -92,6 +101,10 @@ func (l *load) call(ctx context.Context) func(*bench.HTTPSession) error {
 
 // run loads the server for d and adds to the totals.
 func (l *load) run(ctx context.Context, d time.Duration) error {
+	a0, err := readAllocs(ctx, l.client, l.metrics)
+	if err != nil {
+		return err
+	}
 	cpu0, err := bench.ReadCPU(l.pid)
 	if err != nil {
 		return err
@@ -104,13 +117,68 @@ func (l *load) run(ctx context.Context, d time.Duration) error {
 	if err != nil {
 		return err
 	}
+	a1, err := readAllocs(ctx, l.client, l.metrics)
+	if err != nil {
+		return err
+	}
 	l.lat, l.elapsed, l.cpu = append(l.lat, lat...), l.elapsed+elapsed, l.cpu+cpu1-cpu0
+	l.allocs.bytes += a1.bytes - a0.bytes
+	l.allocs.objects += a1.objects - a0.objects
 	return nil
 }
 
 func (l *load) result() throughput {
 	n := max(len(l.lat), 1)
-	return throughput{perSec: float64(len(l.lat)) / l.elapsed.Seconds(), lat: l.lat, cpuPerCall: l.cpu / time.Duration(n)}
+	return throughput{perSec: float64(len(l.lat)) / l.elapsed.Seconds(), lat: l.lat, cpuPerCall: l.cpu / time.Duration(n),
+		bytesPerCall: l.allocs.bytes / float64(n), allocsPerCall: l.allocs.objects / float64(n)}
+}
+
+// allocs are a process's allocation counters.
+type allocs struct{ bytes, objects float64 }
+
+// readAllocs reads the allocation counters from a /metrics page in the
+// Prometheus text format (klipy-mcp's, or the floor's two lines).
+func readAllocs(ctx context.Context, client *http.Client, url string) (allocs, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return allocs{}, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return allocs{}, fmt.Errorf("read allocation counters: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return allocs{}, fmt.Errorf("read allocation counters: %s: HTTP %d", url, resp.StatusCode)
+	}
+	var a allocs
+	found := 0
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		var dst *float64
+		switch {
+		case !ok:
+			continue
+		case name == "go_memstats_alloc_bytes_total":
+			dst = &a.bytes
+		case name == "go_memstats_mallocs_total":
+			dst = &a.objects
+		default:
+			continue
+		}
+		if *dst, err = strconv.ParseFloat(value, 64); err != nil {
+			return allocs{}, fmt.Errorf("read allocation counters: %s: %w", name, err)
+		}
+		found++
+	}
+	if err := sc.Err(); err != nil {
+		return allocs{}, fmt.Errorf("read allocation counters: %w", err)
+	}
+	if found != 2 {
+		return allocs{}, fmt.Errorf("read allocation counters: %s lacks go_memstats_alloc_bytes_total or go_memstats_mallocs_total", url)
+	}
+	return a, nil
 }
 
 func (l *load) close() { l.client.CloseIdleConnections() }
@@ -236,7 +304,10 @@ func throughputRows(c int, k, f, relay throughput) []bench.Row {
 	lat99 := bench.Row{Measure: fmt.Sprintf("HTTP latency p99 at concurrency %d (vs relay floor)", c), Unit: "ms",
 		Klipy: bench.Num(bench.Ms(k.lat.Percentile(99))), Floor: bench.Num(bench.Ms(relay.lat.Percentile(99))),
 		Budget: "—", Status: bench.Info}.WithRatio()
-	return []bench.Row{rel, cpu, tput, lat, lat99}
+	mem := bench.Row{Measure: fmt.Sprintf("server allocation per HTTP call at concurrency %d (get_person vs relay floor)", c), Unit: "KB",
+		Klipy: bench.Num(k.bytesPerCall / 1000), Floor: bench.Num(relay.bytesPerCall / 1000), Budget: "—", Status: bench.Info,
+		Note: fmt.Sprintf("%.0f vs %.0f allocations; the collector's work follows these bytes", k.allocsPerCall, relay.allocsPerCall)}.WithRatio()
+	return []bench.Row{rel, cpu, tput, lat, lat99, mem}
 }
 
 // sessionMemory starts t in HTTP mode, opens warm sessions, then n more, and
