@@ -70,7 +70,9 @@ type verdict struct {
 
 // take asks Redis for one request of bucket rkey under limit.
 func (l *Limiter) take(ctx context.Context, rkey string, limit Budget) (verdict, error) {
-	interval := limit.interval()
+	// At least a microsecond, the script's unit: a zero interval would
+	// store a TAT that expires at once (and PX 0 is an error).
+	interval := max(limit.interval(), time.Microsecond)
 	tolerance := interval * time.Duration(max(limit.Burst, 1))
 	r, err := redisconn.With(ctx, l.pool, func(c redis.Conn) (any, error) {
 		return gcra.DoContext(ctx, c, rkey, interval.Microseconds(), tolerance.Microseconds())
