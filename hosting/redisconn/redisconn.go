@@ -57,6 +57,11 @@ type Target struct {
 func ParseURL(raw string) (Target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the whole URL, password included: keep
+		// only what is wrong.
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return Target{}, err
 	}
 	var t Target

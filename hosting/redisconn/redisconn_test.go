@@ -167,3 +167,14 @@ func TestUnreachable(t *testing.T) {
 		t.Fatal("PING on no server = nil error")
 	}
 }
+
+// TestParseURLHidesPassword: an unparsable URL's error does not repeat the
+// password (it reaches the usage error on stderr).
+func TestParseURLHidesPassword(t *testing.T) {
+	for _, raw := range []string{"redis://u:s3cret@h:x/0", "redis://:s3cret@h:1/0%zz", "unix://:s3cret@/s\x7f"} {
+		_, err := redisconn.ParseURL(raw)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("ParseURL(%q) = %v, want an error without the password", raw, err)
+		}
+	}
+}
