@@ -20,10 +20,10 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 )
 
@@ -348,14 +348,23 @@ func redisServer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	opts := &redis.Options{Network: "unix", Addr: sock, MaxRetries: 50,
-		MinRetryBackoff: 10 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Fatalf("redis-server did not come up: %v", err)
+	p, _, err := redisconn.Open("unix://" + sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		_, err := redisconn.Do(ctx, p, "PING")
+		cancel()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not come up: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return "unix://" + sock
 }

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gomodule/redigo/redis"
 	"github.com/klipy-ai/klipy-mcp/hosting"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
-	"github.com/redis/go-redis/v9"
 )
 
 // shutdownGrace bounds how long in-flight requests may run after SIGTERM.
@@ -41,7 +41,7 @@ func runHTTP(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	var rdb redis.UniversalClient
+	var rdb *redis.Pool
 	if c.RedisURL != "" {
 		lim, client, closeRedis, err := redisLimiter(ctx, c.RedisURL, logger)
 		if err != nil {

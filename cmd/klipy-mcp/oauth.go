@@ -4,9 +4,9 @@ import (
 	"net"
 	"strings"
 
+	"github.com/gomodule/redigo/redis"
 	"github.com/klipy-ai/klipy-mcp/hosting"
 	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
-	"github.com/redis/go-redis/v9"
 )
 
 // redisOAuthPrefix starts every OAuth record's key in Redis.
@@ -15,7 +15,7 @@ const redisOAuthPrefix = "klipy-mcp:oauth:"
 // oauthServer builds the authorization server for --oauth (nil without
 // it): grants in Redis when rdb is set, else in memory. Every mistake is a
 // one-line usage error that never repeats the secret.
-func oauthServer(c *config, hc hosting.Config, rdb redis.UniversalClient, listening string) (*oauth.Server, error) {
+func oauthServer(c *config, hc hosting.Config, rdb *redis.Pool, listening string) (*oauth.Server, error) {
 	if !c.OAuth {
 		if c.OAuthSecret != "" || c.PublicURL != "" {
 			hc.Logger.Warn("--oauth-secret and --public-url apply only with --oauth")

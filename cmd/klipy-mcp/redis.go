@@ -5,24 +5,21 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/gomodule/redigo/redis"
 	"github.com/klipy-ai/klipy-mcp/hosting/redislimit"
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/redis/go-redis/v9"
 )
 
 // redisTimeout bounds the start-up check that Redis answers.
 const redisTimeout = 5 * time.Second
 
 // redisLimiter returns the limiter that shares rate-limit budgets across
-// replicas through the Redis at url, its Redis client (also the store of
-// OAuth grants), and a function that stops its heartbeat and closes the
-// client. While Redis is unreachable each replica
+// replicas through the Redis at url, its Redis connection pool (also the
+// store of OAuth grants), and a function that stops its heartbeat and
+// closes the pool. While Redis is unreachable each replica
 // paces itself with its share of the budget (the replica count last seen in
 // Redis).
-func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, redis.UniversalClient, func(), error) {
-	// go-redis logs every failed dial; during an outage the limiter's own
-	// warning (one per 30 s) says what matters.
-	redis.SetLogger(quietRedis{})
+func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.Limiter, *redis.Pool, func(), error) {
 	octx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
 	lim, rdb, err := redislimit.Open(octx, url, redislimit.Options{
@@ -44,8 +41,3 @@ func redisLimiter(ctx context.Context, url string, logger *slog.Logger) (klipy.L
 		rdb.Close()
 	}, nil
 }
-
-// quietRedis drops go-redis's internal log lines.
-type quietRedis struct{}
-
-func (quietRedis) Printf(context.Context, string, ...any) {}

@@ -9,41 +9,54 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gomodule/redigo/redis"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
 )
 
-// redisClient returns a client of a private redis-server started for the
-// test (or KLIPY_TEST_REDIS_URL), skipping when neither is available.
-func redisClient(t testing.TB) *redis.Client {
+// redisClient returns a connection pool of a private redis-server started
+// for the test (or KLIPY_TEST_REDIS_URL), skipping when neither is
+// available.
+func redisClient(t testing.TB) *redis.Pool {
 	t.Helper()
-	if u := os.Getenv("KLIPY_TEST_REDIS_URL"); u != "" {
-		opts, err := redis.ParseURL(u)
+	url := os.Getenv("KLIPY_TEST_REDIS_URL")
+	var cmd *exec.Cmd
+	if url == "" {
+		bin, err := exec.LookPath("redis-server")
 		if err != nil {
+			t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
+		}
+		dir := t.TempDir()
+		sock := filepath.Join(dir, "redis.sock")
+		cmd = exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
+		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { rdb.Close() })
-		return rdb
+		url = "unix://" + sock
 	}
-	bin, err := exec.LookPath("redis-server")
+	p, _, err := redisconn.Open(url)
 	if err != nil {
-		t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: sock, MaxRetries: 50,
-		MinRetryBackoff: 10 * time.Millisecond, MaxRetryBackoff: 100 * time.Millisecond})
-	t.Cleanup(func() { rdb.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Fatalf("redis-server did not come up: %v", err)
+	t.Cleanup(func() {
+		p.Close()
+		if cmd != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := redisconn.Do(ctx, p, "PING")
+		cancel()
+		if err == nil {
+			return p
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not come up: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	return rdb
 }
 
 // Both stores keep the Store contract: Put/Get, Take once, Delete, TTL.
@@ -81,7 +94,8 @@ func TestStores(t *testing.T) {
 		rdb := redisClient(t)
 		s := NewRedisStore(rdb, "test:")
 		_ = s.Put(t.Context(), "c", []byte("3"), time.Minute)
-		if ttl := rdb.TTL(t.Context(), "test:c").Val(); ttl <= 0 || ttl > time.Minute {
+		ms, err := redis.Int64(redisconn.Do(t.Context(), rdb, "PTTL", "test:c"))
+		if ttl := time.Duration(ms) * time.Millisecond; err != nil || ttl <= 0 || ttl > time.Minute {
 			t.Errorf("TTL = %v, want (0, 1m]", ttl)
 		}
 	})

@@ -1,8 +1,7 @@
 // Package redislimit implements klipy.Limiter on Redis, so that every replica
 // of a hosted klipy-mcp draws from the same per-key and per-organization
-// budgets (SPEC §7). It uses the GCRA algorithm of
-// github.com/go-redis/redis_rate/v10, which keeps one timestamp per bucket in
-// Redis and decides atomically in a Lua script.
+// budgets (SPEC §7). It uses the GCRA algorithm, which keeps one timestamp
+// per bucket in Redis and decides atomically in a Lua script (gcra.go).
 //
 // While Redis is unreachable each replica paces itself with its share of
 // every budget, so that the replicas together still stay within it. The
@@ -23,9 +22,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
+	"github.com/gomodule/redigo/redis"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/redis/go-redis/v9"
 )
 
 // DefaultPrefix namespaces the limiter's keys in Redis.
@@ -73,8 +72,7 @@ const (
 // Limiter is a klipy.Limiter whose buckets live in Redis. It is safe for
 // concurrent use; share one per process.
 type Limiter struct {
-	rdb    redis.UniversalClient
-	rl     *redis_rate.Limiter
+	pool   *redis.Pool
 	opts   Options
 	id     string              // this replica's member in the heartbeat set
 	pauses *klipy.LocalLimiter // the pauses the server asked for (klipy.Pauser)
@@ -91,8 +89,8 @@ var (
 	_ klipy.Pauser  = (*Limiter)(nil)
 )
 
-// New returns a Limiter on the Redis client rdb.
-func New(rdb redis.UniversalClient, opts Options) *Limiter {
+// New returns a Limiter on the Redis connection pool p.
+func New(p *redis.Pool, opts Options) *Limiter {
 	if opts.Prefix == "" {
 		opts.Prefix = DefaultPrefix
 	}
@@ -114,42 +112,30 @@ func New(rdb redis.UniversalClient, opts Options) *Limiter {
 	if opts.ReplicaTTL <= 0 {
 		opts.ReplicaTTL = 3 * opts.HeartbeatInterval
 	}
-	l := &Limiter{rdb: rdb, rl: redis_rate.NewLimiter(rdb), opts: opts, pauses: klipy.NewLocalLimiter(),
+	l := &Limiter{pool: p, opts: opts, pauses: klipy.NewLocalLimiter(),
 		id: strconv.FormatUint(rand.Uint64(), 36), now: time.Now}
 	l.replicas.Store(1)
 	return l
 }
 
-// Open parses a redis:// or rediss:// URL, checks that the server answers
-// and returns a Limiter with its client. Close the client when done.
-func Open(ctx context.Context, url string, opts Options) (*Limiter, *redis.Client, error) {
-	ropts, err := redis.ParseURL(url)
+// Open parses a redis://, rediss:// or unix:// URL (see
+// redisconn.ParseURL), checks that the server answers and returns a
+// Limiter with its connection pool. Close the pool when done.
+func Open(ctx context.Context, url string, opts Options) (*Limiter, *redis.Pool, error) {
+	p, addr, err := redisconn.Open(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("redislimit: invalid Redis URL: %w", err)
 	}
-	if ropts.DialerRetries == 0 {
-		// A limiter must not hold a call while Redis is down: fail over
-		// to the fallback after one retry instead of go-redis's five.
-		ropts.DialerRetries = 1
+	if _, err := redisconn.Do(ctx, p, "PING"); err != nil {
+		_ = p.Close()
+		return nil, nil, fmt.Errorf("redislimit: Redis at %s does not answer: %w", addr, err)
 	}
-	rdb := redis.NewClient(ropts)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, nil, fmt.Errorf("redislimit: Redis at %s does not answer: %w", ropts.Addr, err)
-	}
-	l := New(rdb, opts)
+	l := New(p, opts)
 	if err := l.Beat(ctx); err != nil {
-		_ = rdb.Close()
-		return nil, nil, fmt.Errorf("redislimit: Redis at %s: %w", ropts.Addr, err)
+		_ = p.Close()
+		return nil, nil, fmt.Errorf("redislimit: Redis at %s: %w", addr, err)
 	}
-	return l, rdb, nil
-}
-
-// Limit returns the GCRA limit used for perMinute requests per minute, with
-// klipy's small burst, so a flood of parallel calls is spread over the window
-// instead of reaching Klipy at once.
-func Limit(perMinute int) redis_rate.Limit {
-	return redis_rate.Limit{Rate: perMinute, Period: time.Minute, Burst: klipy.Burst(perMinute)}
+	return l, p, nil
 }
 
 // Share is the budget one of replicas paces itself with while Redis is
@@ -174,20 +160,20 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 	rkey := l.bucket(key)
 	limit := Limit(perMinute)
 	for {
-		res, err := l.rl.Allow(ctx, rkey, limit)
+		res, err := l.take(ctx, rkey, limit)
 		if err != nil {
 			return l.fail(ctx, key, perMinute, err)
 		}
 		l.up()
-		if res.Allowed > 0 {
+		if res.allowed {
 			return nil
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < res.RetryAfter {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < res.retryAfter {
 			// The budget cannot recover before the caller gives up: say so
 			// now, with the wait, as the local limiter does.
-			return &klipy.RateLimitError{Bucket: key, Wait: res.RetryAfter}
+			return &klipy.RateLimitError{Bucket: key, Wait: res.retryAfter}
 		}
-		if err := l.sleep(ctx, res.RetryAfter); err != nil {
+		if err := l.sleep(ctx, res.retryAfter); err != nil {
 			return err
 		}
 	}
@@ -196,11 +182,11 @@ func (l *Limiter) Wait(ctx context.Context, key string, perMinute int) error {
 // Allow takes one request from bucket key if the shared budget has room,
 // without waiting, and reports whether it did.
 func (l *Limiter) Allow(ctx context.Context, key string, perMinute int) (bool, error) {
-	res, err := l.rl.Allow(ctx, l.bucket(key), Limit(perMinute))
+	res, err := l.take(ctx, l.bucket(key), Limit(perMinute))
 	if err != nil {
 		return false, err
 	}
-	return res.Allowed > 0, nil
+	return res.allowed, nil
 }
 
 // bucket names the Redis key for a bucket. Bucket names are hashed so that
@@ -278,18 +264,34 @@ func (l *Limiter) heartbeatKey() string { return l.opts.Prefix + "replicas" }
 func (l *Limiter) Beat(ctx context.Context) error {
 	now := time.Now()
 	key := l.heartbeatKey()
-	var card *redis.IntCmd
-	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZAdd(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: l.id})
-		p.ZRemRangeByScore(ctx, key, "-inf", "("+strconv.FormatInt(now.Add(-l.opts.ReplicaTTL).UnixMilli(), 10))
-		card = p.ZCard(ctx, key)
-		p.PExpire(ctx, key, 2*l.opts.ReplicaTTL)
-		return nil
+	r, err := redisconn.With(ctx, l.pool, func(c redis.Conn) (any, error) {
+		// One transaction: the count never includes a replica this very
+		// call drops, nor misses this one.
+		for _, cmd := range [][]any{
+			{"MULTI"},
+			{"ZADD", key, now.UnixMilli(), l.id},
+			{"ZREMRANGEBYSCORE", key, "-inf", "(" + strconv.FormatInt(now.Add(-l.opts.ReplicaTTL).UnixMilli(), 10)},
+			{"ZCARD", key},
+			{"PEXPIRE", key, (2 * l.opts.ReplicaTTL).Milliseconds()},
+		} {
+			if err := c.Send(cmd[0].(string), cmd[1:]...); err != nil {
+				return nil, err
+			}
+		}
+		return redis.DoContext(c, ctx, "EXEC")
 	})
+	replies, err := redis.Values(r, err)
 	if err != nil {
 		return err
 	}
-	l.replicas.Store(max(card.Val(), 1))
+	if len(replies) != 4 {
+		return fmt.Errorf("redislimit: heartbeat: %d replies, want 4", len(replies))
+	}
+	card, err := redis.Int64(replies[2], nil)
+	if err != nil {
+		return fmt.Errorf("redislimit: heartbeat: %w", err)
+	}
+	l.replicas.Store(max(card, 1))
 	return nil
 }
 
@@ -304,7 +306,7 @@ func (l *Limiter) Run(ctx context.Context) {
 		case <-ctx.Done():
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			_ = l.rdb.ZRem(cctx, l.heartbeatKey(), l.id).Err()
+			_, _ = redisconn.Do(cctx, l.pool, "ZREM", l.heartbeatKey(), l.id)
 			return
 		case <-t.C:
 		}
@@ -325,7 +327,9 @@ func (l *Limiter) Pause(bucket string, until time.Time) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pauseTimeout)
 	defer cancel()
-	_ = l.rdb.Set(ctx, l.pauseKey(bucket), until.UnixMilli(), time.Until(until)+time.Second).Err()
+	if ttl := (time.Until(until) + time.Second).Milliseconds(); ttl > 0 {
+		_, _ = redisconn.Do(ctx, l.pool, "SET", l.pauseKey(bucket), until.UnixMilli(), "PX", ttl)
+	}
 }
 
 // Paused returns how long bucket must still pause, as this process or any
@@ -336,9 +340,9 @@ func (l *Limiter) Paused(bucket string) time.Duration {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), pauseTimeout)
 	defer cancel()
-	ms, err := l.rdb.Get(ctx, l.pauseKey(bucket)).Int64()
+	ms, err := redis.Int64(redisconn.Do(ctx, l.pool, "GET", l.pauseKey(bucket)))
 	if err != nil {
-		return 0 // none (redis.Nil), or Redis is down, which Wait reports
+		return 0 // none (redis.ErrNil), or Redis is down, which Wait reports
 	}
 	until := time.UnixMilli(ms)
 	l.pauses.Pause(bucket, until)

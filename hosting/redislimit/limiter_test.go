@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
 	"github.com/klipy-ai/klipy-mcp/hosting/redislimit"
 	"github.com/klipy-ai/klipy-mcp/klipy"
-	"github.com/redis/go-redis/v9"
 )
 
 // redisURL returns the URL of a Redis to test against: KLIPY_TEST_REDIS_URL
@@ -46,19 +46,23 @@ func redisURL(t *testing.T) string {
 // waitForRedis pings the freshly started server until it answers (bounded).
 func waitForRedis(t *testing.T, url string) {
 	t.Helper()
-	opts, err := redis.ParseURL(url)
+	p, _, err := redisconn.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.MaxRetries = 50
-	opts.MinRetryBackoff = 10 * time.Millisecond
-	opts.MaxRetryBackoff = 100 * time.Millisecond
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Fatalf("redis-server did not come up: %v", err)
+	defer p.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := redisconn.Do(ctx, p, "PING")
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server did not come up: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -66,11 +70,11 @@ func waitForRedis(t *testing.T, url string) {
 // replica of the server would.
 func replica(t *testing.T, url string, opts redislimit.Options) *redislimit.Limiter {
 	t.Helper()
-	l, rdb, err := redislimit.Open(context.Background(), url, opts)
+	l, p, err := redislimit.Open(context.Background(), url, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = rdb.Close() })
+	t.Cleanup(func() { _ = p.Close() })
 	return l
 }
 
@@ -183,7 +187,10 @@ func (c *countingLimiter) Wait(ctx context.Context, key string, perMinute int) e
 }
 
 func TestFallbackWhenRedisIsDown(t *testing.T) {
-	rdb := redis.NewClient(&redis.Options{Network: "unix", Addr: filepath.Join(t.TempDir(), "none.sock"), MaxRetries: -1})
+	rdb, _, err := redisconn.Open("unix://" + filepath.Join(t.TempDir(), "none.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer rdb.Close()
 	fb := &countingLimiter{}
 	l := redislimit.New(rdb, redislimit.Options{Fallback: fb})
