@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn/redistest"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -330,44 +330,8 @@ func statusWith(t *testing.T, url, token string) int {
 	return resp.StatusCode
 }
 
-// redisServer starts a private redis-server for the test, or skips when
-// none is installed (CI installs it).
-func redisServer(t *testing.T) string {
-	t.Helper()
-	if u := os.Getenv("KLIPY_TEST_REDIS_URL"); u != "" {
-		return u
-	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	p, _, err := redisconn.Open("unix://" + sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		_, err := redisconn.Do(ctx, p, "PING")
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not come up: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return "unix://" + sock
-}
+// redisServer returns the Redis the replicas share (see redistest.URL).
+func redisServer(t *testing.T) string { return redistest.URL(t) }
 
 // Two replicas sharing Redis: a token issued by one works on the other,
 // and a revocation on one is seen by the other.

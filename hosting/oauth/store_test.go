@@ -1,62 +1,25 @@
 package oauth
 
 import (
-	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/gomodule/redigo/redis"
 	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn/redistest"
 )
 
-// redisClient returns a connection pool of a private redis-server started
-// for the test (or KLIPY_TEST_REDIS_URL), skipping when neither is
-// available.
+// redisClient returns a connection pool on the tests' Redis (see
+// redistest.URL).
 func redisClient(t testing.TB) *redis.Pool {
 	t.Helper()
-	url := os.Getenv("KLIPY_TEST_REDIS_URL")
-	var cmd *exec.Cmd
-	if url == "" {
-		bin, err := exec.LookPath("redis-server")
-		if err != nil {
-			t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set")
-		}
-		dir := t.TempDir()
-		sock := filepath.Join(dir, "redis.sock")
-		cmd = exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		url = "unix://" + sock
-	}
-	p, _, err := redisconn.Open(url)
+	p, _, err := redisconn.Open(redistest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		p.Close()
-		if cmd != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := redisconn.Do(ctx, p, "PING")
-		cancel()
-		if err == nil {
-			return p
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not come up: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	t.Cleanup(func() { p.Close() })
+	return p
 }
 
 // Both stores keep the Store contract: Put/Get, Take once, Delete, TTL.

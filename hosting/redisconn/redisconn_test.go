@@ -3,7 +3,6 @@ package redisconn_test
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/gomodule/redigo/redis"
 	"github.com/google/go-cmp/cmp"
 	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn/redistest"
 	"go.uber.org/goleak"
 )
 
@@ -58,33 +58,17 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-// server starts a private redis-server on a unix socket and returns a pool
-// on it and its URL.
+// server starts a private redis-server (CLIENT KILL must not reach anyone
+// else's) and returns a pool on it and its URL.
 func server(t *testing.T) (*redis.Pool, string) {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	url := "unix://" + sock
+	url := redistest.Start(t)
 	p, _, err := redisconn.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := redisconn.Do(context.Background(), p, "PING"); err == nil {
-			return p, url
-		} else if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not come up: %v", err)
-		}
-	}
+	t.Cleanup(func() { p.Close() })
+	return p, url
 }
 
 // TestBrokenIdleConnectionsAreRetried: connections the server closed while

@@ -3,8 +3,6 @@ package redislimit_test
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -12,59 +10,17 @@ import (
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/hosting/redisconn"
+	"github.com/klipy-ai/klipy-mcp/hosting/redisconn/redistest"
 	"github.com/klipy-ai/klipy-mcp/hosting/redislimit"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 )
 
-// redisURL returns the URL of a Redis to test against: KLIPY_TEST_REDIS_URL
-// when set, else a redis-server started for this test on a private unix
-// socket. The test is skipped only when neither is available.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	if u := os.Getenv("KLIPY_TEST_REDIS_URL"); u != "" {
-		return u
-	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed and KLIPY_TEST_REDIS_URL is not set; install redis-server to run the shared-limiter tests")
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "redis.sock")
-	cmd := exec.Command(bin, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	url := "unix://" + sock
-	waitForRedis(t, url)
-	return url
-}
+// redisURL returns the Redis the tests share budgets through (see
+// redistest.URL).
+func redisURL(t *testing.T) string { return redistest.URL(t) }
 
-// waitForRedis pings the freshly started server until it answers (bounded).
-func waitForRedis(t *testing.T, url string) {
-	t.Helper()
-	p, _, err := redisconn.Open(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := redisconn.Do(ctx, p, "PING")
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not come up: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitForRedis pings a freshly started server until it answers (bounded).
+func waitForRedis(t *testing.T, url string) { redistest.WaitReady(t, url) }
 
 // replica opens one limiter with its own Redis connection pool, as one
 // replica of the server would.
