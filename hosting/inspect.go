@@ -68,7 +68,7 @@ func inspectPlain(b []byte) (method, name string, ok bool) {
 			}
 			switch s.peek() {
 			case 'n':
-				return s.word("null")
+				return s.value() // null, or invalid
 			case '{':
 				return s.object(func(k []byte) bool {
 					switch {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 )
 
 // FuzzInspect checks inspect against its json.Unmarshal reference, with
@@ -71,7 +73,7 @@ func FuzzPlainScanner(f *testing.F) {
 // TestPlainScannerDepth: the scanner refuses nesting deeper than
 // encoding/json accepts, and accepts what it accepts.
 func TestPlainScannerDepth(t *testing.T) {
-	for _, n := range []int{maxDepth, maxDepth + 1} {
+	for _, n := range []int{jsonscan.MaxDepth, jsonscan.MaxDepth + 1} {
 		for _, open := range []string{"[", `{"a":`} {
 			closing := "]"
 			if open != "[" {

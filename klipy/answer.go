@@ -3,6 +3,8 @@ package klipy
 import (
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 )
 
 // This file is the fast path of reading a single-record answer: one pass
@@ -52,11 +54,11 @@ func readAnswer(body []byte, buf fields) (fields, envelope, bool) {
 // members the envelope is read from, and splits data into buf when it is
 // an object. It returns the object without the space around it.
 func scanAnswer(body []byte, buf fields, top *answerTop) (obj []byte, rec fields, ok bool) {
-	start := skipSpace(body, 0)
+	start := jsonscan.SkipSpace(body, 0)
 	if start >= len(body) || body[start] != '{' {
 		return nil, nil, false
 	}
-	i := skipSpace(body, start+1)
+	i := jsonscan.SkipSpace(body, start+1)
 	if i < len(body) && body[i] == '}' {
 		i++
 	} else {
@@ -64,20 +66,20 @@ func scanAnswer(body []byte, buf fields, top *answerTop) (obj []byte, rec fields
 			if i >= len(body) || body[i] != '"' {
 				return nil, nil, false
 			}
-			end, escaped := validString(body, i)
+			end, escaped := jsonscan.String(body, i)
 			if end < 0 || escaped {
 				return nil, nil, false
 			}
 			key := body[i+1 : end-1]
-			if i = skipSpace(body, end); i >= len(body) || body[i] != ':' {
+			if i = jsonscan.SkipSpace(body, end); i >= len(body) || body[i] != ':' {
 				return nil, nil, false
 			}
-			i = skipSpace(body, i+1)
+			i = jsonscan.SkipSpace(body, i+1)
 			if rec, i = top.member(body, key, i, buf, rec); i < 0 {
 				return nil, nil, false
 			}
-			if i = skipSpace(body, i); i < len(body) && body[i] == ',' {
-				i = skipSpace(body, i+1)
+			if i = jsonscan.SkipSpace(body, i); i < len(body) && body[i] == ',' {
+				i = jsonscan.SkipSpace(body, i+1)
 				continue
 			}
 			if i >= len(body) || body[i] != '}' {
@@ -87,7 +89,7 @@ func scanAnswer(body []byte, buf fields, top *answerTop) (obj []byte, rec fields
 			break
 		}
 	}
-	if skipSpace(body, i) != len(body) {
+	if jsonscan.SkipSpace(body, i) != len(body) {
 		return nil, nil, false
 	}
 	return body[start:i], rec, true
@@ -102,9 +104,9 @@ func (top *answerTop) member(body, key []byte, i int, buf, rec fields) (fields, 
 	switch string(key) {
 	case "data":
 		if top.dataObj = i < len(body) && body[i] == '{'; top.dataObj {
-			rec, end = scanObject(body, i, 1, buf[:0], true)
+			rec, end = scanObject(body, i, 1, buf[:0])
 		} else {
-			end = scanValue(body, i, 1)
+			end = jsonscan.Value(body, i, maxScanDepth)
 		}
 		if end >= 0 {
 			top.data = body[i:end:end]
@@ -113,7 +115,7 @@ func (top *answerTop) member(body, key []byte, i int, buf, rec fields) (fields, 
 	case "id":
 		top.hasID = true
 	}
-	if end = scanValue(body, i, 1); end >= 0 {
+	if end = jsonscan.Value(body, i, maxScanDepth); end >= 0 {
 		switch string(key) {
 		case "meta":
 			top.meta = body[i:end:end]
@@ -124,69 +126,40 @@ func (top *answerTop) member(body, key []byte, i int, buf, rec fields) (fields, 
 	return rec, end
 }
 
-// scanValue returns the end of the valid JSON value at b[i], or -1 when
-// there is none or it nests deeper than maxScanDepth.
-func scanValue(b []byte, i, depth int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch c := b[i]; {
-	case c == '{':
-		_, end := scanObject(b, i, depth, nil, false)
-		return end
-	case c == '[':
-		return scanArray(b, i, depth)
-	case c == '"':
-		end, _ := validString(b, i)
-		return end
-	case c == '-' || ('0' <= c && c <= '9'):
-		return validNumber(b, i)
-	case c == 't':
-		return literal(b, i, "true")
-	case c == 'f':
-		return literal(b, i, "false")
-	case c == 'n':
-		return literal(b, i, "null")
-	}
-	return -1
-}
-
 // scanObject returns the end of the valid object at b[i] (-1 when it is not
-// one), and with keep its members appended to dst, keys unescaped as
-// splitObject does.
-func scanObject(b []byte, i, depth int, dst fields, keep bool) (fields, int) {
+// one) and its members appended to dst, keys unescaped as splitObject does.
+// depth is the object's own nesting in the answer.
+func scanObject(b []byte, i, depth int, dst fields) (fields, int) {
 	if depth > maxScanDepth {
 		return dst, -1
 	}
-	if i = skipSpace(b, i+1); i < len(b) && b[i] == '}' {
+	if i = jsonscan.SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
 		return dst, i + 1
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
 			return dst, -1
 		}
-		end, escaped := validString(b, i)
+		end, escaped := jsonscan.String(b, i)
 		if end < 0 {
 			return dst, -1
 		}
 		kstart := i
-		if i = skipSpace(b, end); i >= len(b) || b[i] != ':' {
+		if i = jsonscan.SkipSpace(b, end); i >= len(b) || b[i] != ':' {
 			return dst, -1
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		vstart := i
-		if i = scanValue(b, i, depth+1); i < 0 {
+		if i = jsonscan.Value(b, i, maxScanDepth-depth); i < 0 {
 			return dst, -1
 		}
-		if keep {
-			key := b[kstart+1 : end-1 : end-1]
-			if escaped || !utf8.Valid(key) {
-				key = unquoteKey(b[kstart:end])
-			}
-			dst = append(dst, member{key, b[vstart:i:i]})
+		key := b[kstart+1 : end-1 : end-1]
+		if escaped || !utf8.Valid(key) {
+			key = unquoteKey(b[kstart:end])
 		}
-		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+		dst = append(dst, member{key, b[vstart:i:i]})
+		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		}
 		if i < len(b) && b[i] == '}' {
@@ -194,126 +167,4 @@ func scanObject(b []byte, i, depth int, dst fields, keep bool) (fields, int) {
 		}
 		return dst, -1
 	}
-}
-
-func scanArray(b []byte, i, depth int) int {
-	if depth > maxScanDepth {
-		return -1
-	}
-	if i = skipSpace(b, i+1); i < len(b) && b[i] == ']' {
-		return i + 1
-	}
-	for {
-		if i = scanValue(b, i, depth+1); i < 0 {
-			return -1
-		}
-		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-			continue
-		}
-		if i < len(b) && b[i] == ']' {
-			return i + 1
-		}
-		return -1
-	}
-}
-
-// validString returns the end of the valid JSON string at b[i] (-1 when it
-// is not one) and whether it holds an escape. Like encoding/json, it takes
-// any byte from 0x20 up, invalid UTF-8 included.
-func validString(b []byte, i int) (int, bool) {
-	escaped := false
-	for j := i + 1; j < len(b); j++ {
-		for j < len(b) && !stringStop[b[j]] { // most bytes: one load and a test
-			j++
-		}
-		if j >= len(b) {
-			break
-		}
-		switch c := b[j]; {
-		case c == '"':
-			return j + 1, escaped
-		case c < 0x20:
-			return -1, false
-		case c == '\\':
-			escaped = true
-			if j++; j >= len(b) {
-				return -1, false
-			}
-			switch b[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(b) || !isHex(b[j+1]) || !isHex(b[j+2]) || !isHex(b[j+3]) || !isHex(b[j+4]) {
-					return -1, false
-				}
-				j += 4
-			default:
-				return -1, false
-			}
-		}
-	}
-	return -1, false
-}
-
-// stringStop marks the bytes validString must look at: the quote, the
-// backslash and control characters.
-var stringStop = func() (t [256]bool) {
-	for c := range 0x20 {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// validNumber returns the end of the JSON number at b[i], -1 when there is
-// none. What follows it is checked by the caller's grammar.
-func validNumber(b []byte, i int) int {
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return -1
-	}
-	if i < len(b) && b[i] == '.' {
-		if i++; i >= len(b) || !isDigit(b[i]) {
-			return -1
-		}
-		i = digits(b, i)
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		if i++; i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || !isDigit(b[i]) {
-			return -1
-		}
-		i = digits(b, i)
-	}
-	return i
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func digits(b []byte, i int) int {
-	for i < len(b) && isDigit(b[i]) {
-		i++
-	}
-	return i
-}
-
-// literal returns the end of word at b[i], -1 when it is not there.
-func literal(b []byte, i int, word string) int {
-	if len(b)-i < len(word) || string(b[i:i+len(word)]) != word {
-		return -1
-	}
-	return i + len(word)
 }

@@ -69,24 +69,6 @@ func compareAnswer[T any, PT interface {
 	}
 }
 
-// FuzzScanValue checks the validating scanner against json.Valid on
-// everything nested less deeply than maxScanDepth.
-func FuzzScanValue(f *testing.F) {
-	for _, s := range answerSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if bytes.Count(b, []byte("["))+bytes.Count(b, []byte("{")) >= maxScanDepth {
-			return
-		}
-		end := scanValue(b, skipSpace(b, 0), 0)
-		got := end >= 0 && skipSpace(b, end) == len(b)
-		if want := json.Valid(b); got != want {
-			t.Errorf("scanValue(%q) = %d: valid %v, json.Valid %v", b, end, got, want)
-		}
-	})
-}
-
 // personAnswer is a getPerson answer as the fake API sends it.
 var personAnswer = []byte(`{"data":{"companyId":null,"createdAt":"2026-11-30T06:31:14Z","email":"jordan@acme.example","firstName":"Jordan","id":"per_00017wdrqp","lastName":null,"linkedin":null,"phone":null,"remarks":null,"title":null,"updatedAt":"2026-11-30T06:31:14Z"},"meta":{"request_id":"req_000002","api_version":"1","timestamp":"2026-11-30T06:31:14Z"},"object":"success"}`)
 

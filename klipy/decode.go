@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 )
 
 // This file is the tolerant reader of response bodies (SPEC §1): the
@@ -83,19 +85,19 @@ func requestIDOf(meta json.RawMessage) string {
 // b, and false when b is not an object, name is missing or not a plain
 // string, or another key would match name for encoding/json.
 func plainMember(b []byte, name string) (string, bool) {
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return "", false
 	}
 	var val []byte
-	for i = skipSpace(b, i+1); i < len(b) && b[i] == '"'; {
+	for i = jsonscan.SkipSpace(b, i+1); i < len(b) && b[i] == '"'; {
 		end, escaped := stringEnd(b, i)
 		if end-1 <= i {
 			return "", false // not valid after all
 		}
 		key := b[i+1 : end-1]
-		i = skipSpace(b, end)
-		if i = skipSpace(b, i+1); i >= len(b) { // the colon
+		i = jsonscan.SkipSpace(b, end)
+		if i = jsonscan.SkipSpace(b, i+1); i >= len(b) { // the colon
 			return "", false
 		}
 		vend := valueEnd(b, i)
@@ -105,9 +107,9 @@ func plainMember(b []byte, name string) (string, bool) {
 		case escaped || strings.EqualFold(string(key), name):
 			return "", false
 		}
-		i = skipSpace(b, vend)
+		i = jsonscan.SkipSpace(b, vend)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
 	if i >= len(b) || b[i] != '}' || val == nil {
@@ -157,7 +159,7 @@ func readRecord(body []byte, v any) (*envelope, error) {
 // value's end).
 func decodeValid(b []byte, v any) error {
 	if r, ok := v.(fieldsReader); ok {
-		if i := skipSpace(b, 0); i < len(b) && b[i] == '{' {
+		if i := jsonscan.SkipSpace(b, 0); i < len(b) && b[i] == '{' {
 			r.readFields(splitObject(nil, b[i:])) // valid: no second validation
 			return nil
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 )
 
 // This file holds the tolerant field readers the record types share (their
@@ -86,7 +88,7 @@ func objectOf(b []byte) (fields, error) {
 // objectInto is objectOf appending the members to dst, whose memory a
 // caller may provide.
 func objectInto(dst fields, b []byte) (fields, error) {
-	if i := skipSpace(b, 0); i < len(b) && b[i] == '{' && json.Valid(b) {
+	if i := jsonscan.SkipSpace(b, 0); i < len(b) && b[i] == '{' && json.Valid(b) {
 		return splitObject(dst, b[i:]), nil
 	}
 	var m map[string]json.RawMessage // not an object: Unmarshal says why
@@ -109,20 +111,20 @@ func splitObject(dst fields, b []byte) fields {
 	if dst == nil {
 		dst = fields{}
 	}
-	i := skipSpace(b, 1)
+	i := jsonscan.SkipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
 		end, escaped := stringEnd(b, i)
 		key := b[i+1 : end-1 : end-1]
 		if escaped || !utf8.Valid(key) {
 			key = unquoteKey(b[i:end])
 		}
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the colon
+		i = jsonscan.SkipSpace(b, end)
+		i = jsonscan.SkipSpace(b, i+1) // the colon
 		vend := valueEnd(b, i)
 		dst = append(dst, member{key, b[i:vend:vend]})
-		i = skipSpace(b, vend)
+		i = jsonscan.SkipSpace(b, vend)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
 	return dst
@@ -136,8 +138,10 @@ func unquoteKey(q []byte) []byte {
 	return []byte(key)
 }
 
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func digits(b []byte, i int) int {
+	for i < len(b) && isDigit(b[i]) {
 		i++
 	}
 	return i
