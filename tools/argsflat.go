@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
+	"unsafe"
 
 	"github.com/klipy-ai/klipy-mcp/schema"
 )
@@ -232,20 +232,4 @@ func (ps *plainSchema) assign(args map[string]any, into any) bool {
 }
 
 // cleanText reports whether stripInvisible leaves s as it is.
-func cleanText(s string) bool {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
-				return false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || invisible(r) {
-			return false
-		}
-		i += n
-	}
-	return true
-}
+func cleanText(s string) bool { return visible(unsafe.Slice(unsafe.StringData(s), len(s))) }

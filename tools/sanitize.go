@@ -38,6 +38,26 @@ func invisible(r rune) bool {
 	return unicode.IsControl(r)
 }
 
+// visible reports whether s is valid UTF-8 without an invisible character
+// (what stripInvisible removes), so it may be used as it is.
+func visible(s []byte) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				return false // ASCII controls are invisible
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && n == 1 || invisible(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
 // sanitizeText reduces HTML to plain text and removes invisible and
 // bidirectional-control characters.
 func sanitizeText(s string) string {

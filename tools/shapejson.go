@@ -350,21 +350,7 @@ func shaped(s []byte, limit int) bool {
 	if len(s) > limit && utf8.RuneCount(s) > limit || looksLikeHTML(s) {
 		return false
 	}
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
-				return false // ASCII controls are invisible
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && n == 1 || invisible(r) {
-			return false
-		}
-		i += n
-	}
-	return true
+	return visible(s)
 }
 
 // appendJSONString appends s as encoding/json writes it without HTML
