@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log"
 	"log/slog"
+	"os"
+	"time"
 
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
@@ -21,15 +23,36 @@ func runStdio(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey))
+	in, pollable := e.stdin, false
+	if f, ok := in.(*os.File); ok {
+		var undo func()
+		in, undo, pollable = pollableInput(f)
+		defer undo()
+	}
+	procs, restore := stdioProcs(os.LookupEnv, pollable)
+	defer restore()
+	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey),
+		"input", inputKind(pollable), "gomaxprocs", procs)
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
-	err = s.Listen(ctx, e.stdin, e.stdout)
+	err = s.Listen(ctx, in, e.stdout)
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
 		return nil
 	}
 	return err
+}
+
+// noDeadline clears a file's read deadline: setting it succeeds only on a
+// file read through the runtime's poller.
+var noDeadline time.Time
+
+// inputKind names how the stdio input is read, for the start-up log line.
+func inputKind(pollable bool) string {
+	if pollable {
+		return "poller"
+	}
+	return "blocking"
 }
 
 // newMCPServer builds the MCP server for stdio and call: the configured

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"io"
+	"os"
+	"syscall"
+	"testing"
+)
+
+// nonblocking reports whether fd's open file description is non-blocking.
+func nonblocking(t *testing.T, fd int) bool {
+	t.Helper()
+	flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFL, 0)
+	if errno != 0 {
+		t.Fatal(errno)
+	}
+	return flags&syscall.O_NONBLOCK != 0
+}
+
+// pollable reports whether r is read through the runtime's poller.
+func pollable(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && f.SetReadDeadline(noDeadline) == nil
+}
+
+// readThrough writes msg on w and reads it back from r.
+func readThrough(t *testing.T, r io.Reader, w *os.File, msg string) {
+	t.Helper()
+	if _, err := w.WriteString(msg); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(r, got); err != nil || string(got) != msg {
+		t.Fatalf("read %q, %v; want %q", got, err, msg)
+	}
+}
+
+// TestPollableInputPipe: a blocking pipe is reopened as a description of
+// its own, read through the poller, and the original is left blocking.
+func TestPollableInputPipe(t *testing.T) {
+	var fds [2]int
+	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	rf, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "w")
+	defer rf.Close()
+	defer w.Close()
+	if pollable(rf) {
+		t.Fatal("a pipe made with pipe2 is already pollable: the test proves nothing")
+	}
+
+	r, undo, ok := pollableInput(rf)
+	if !ok || !pollable(r) || r == io.Reader(rf) {
+		t.Fatalf("pollableInput(pipe) = %T, ok=%v; want a new pollable file", r, ok)
+	}
+	if nonblocking(t, fds[0]) {
+		t.Error("the original pipe description was made non-blocking")
+	}
+	readThrough(t, r, w, "{\"jsonrpc\":\"2.0\"}\n")
+	w.Close()
+	if n, err := r.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+		t.Errorf("after the writer closed: %d, %v; want EOF", n, err)
+	}
+	undo()
+	if _, err := rf.Stat(); err != nil {
+		t.Errorf("undo closed the original: %v", err)
+	}
+}
+
+// TestPollableInputSocket: a blocking socket (what Node-based clients
+// give their servers) is read through the poller and left blocking again
+// by undo.
+func TestPollableInputSocket(t *testing.T) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, peer := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "peer")
+	defer sf.Close()
+	defer peer.Close()
+	if pollable(sf) {
+		t.Fatal("the socket is already pollable: the test proves nothing")
+	}
+
+	r, undo, ok := pollableInput(sf)
+	if !ok || !pollable(r) {
+		t.Fatalf("pollableInput(socket) = %T, ok=%v; want a pollable file", r, ok)
+	}
+	readThrough(t, r, peer, "{\"id\":1}\n")
+	undo()
+	if nonblocking(t, fds[0]) {
+		t.Error("undo left the socket non-blocking")
+	}
+	if _, err := peer.WriteString("x"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := sf.Read(make([]byte, 1)); n != 1 || err != nil {
+		t.Errorf("the original after undo: %d, %v", n, err)
+	}
+}
+
+// TestPollableInputKeepsOthers: a regular file is read as it is, and a
+// file already read through the poller is returned unchanged.
+func TestPollableInputKeepsOthers(t *testing.T) {
+	reg, err := os.CreateTemp(t.TempDir(), "session")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if r, undo, ok := pollableInput(reg); ok || r != io.Reader(reg) {
+		t.Errorf("pollableInput(regular file) = %T, %v; want the file, false", r, ok)
+	} else {
+		undo()
+	}
+
+	pr, pw, err := os.Pipe() // os.Pipe's ends are pollable already
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	r, undo, ok := pollableInput(pr)
+	if !ok || r != io.Reader(pr) {
+		t.Errorf("pollableInput(os.Pipe) = %T, %v; want the same file, true", r, ok)
+	}
+	undo()
+	readThrough(t, pr, pw, "still open\n")
+}
