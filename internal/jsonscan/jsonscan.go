@@ -44,36 +44,9 @@ func Value(b []byte, i, room int) int {
 	return -1
 }
 
-func object(b []byte, i, room int) int {
-	if room <= 0 {
-		return -1
-	}
-	if i = SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		return i + 1
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return -1
-		}
-		if i, _ = String(b, i); i < 0 {
-			return -1
-		}
-		if i = SkipSpace(b, i); i >= len(b) || b[i] != ':' {
-			return -1
-		}
-		if i = Value(b, SkipSpace(b, i+1), room-1); i < 0 {
-			return -1
-		}
-		if i = SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = SkipSpace(b, i+1)
-			continue
-		}
-		if i < len(b) && b[i] == '}' {
-			return i + 1
-		}
-		return -1
-	}
-}
+func object(b []byte, i, room int) int { return Members(b, i, room, anyMember) }
+
+func anyMember([]byte, bool, []byte) bool { return true }
 
 func array(b []byte, i, room int) int {
 	if room <= 0 {
@@ -195,4 +168,43 @@ func Literal(b []byte, i int, word string) int {
 		return -1
 	}
 	return i + len(word)
+}
+
+// Members walks the object at b[i] (after any white space), calling member
+// with each key's text (without its quotes, escapes left as they are),
+// whether the key holds an escape, and the bytes of its value, in order. It
+// returns the end of the object, or -1 where json.Valid would refuse it or
+// once member returns false (the caller then knows what it wanted).
+func Members(b []byte, i, room int, member func(key []byte, escaped bool, value []byte) bool) int {
+	if i = SkipSpace(b, i); i >= len(b) || b[i] != '{' || room <= 0 {
+		return -1
+	}
+	if i = SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		return i + 1
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return -1
+		}
+		keyEnd, escaped := String(b, i)
+		if keyEnd < 0 {
+			return -1
+		}
+		key := b[i+1 : keyEnd-1]
+		if i = SkipSpace(b, keyEnd); i >= len(b) || b[i] != ':' {
+			return -1
+		}
+		start := SkipSpace(b, i+1)
+		if i = Value(b, start, room-1); i < 0 || !member(key, escaped, b[start:i]) {
+			return -1
+		}
+		if i = SkipSpace(b, i); i < len(b) && b[i] == ',' {
+			i = SkipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return i + 1
+		}
+		return -1
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzValue compares Value with json.Valid on whole texts.
@@ -35,5 +36,52 @@ func TestValueRoom(t *testing.T) {
 		if want := json.Valid(nest(n)); got != want {
 			t.Errorf("%d levels: Value %v, json.Valid %v", n, got, want)
 		}
+	}
+}
+
+// FuzzMembers compares Members with json.Unmarshal into a map: the same
+// validity, and the same keys and values in order where the keys have no
+// escapes and are UTF-8 (encoding/json keeps the last of a repeated key).
+func FuzzMembers(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":{"c":[true]},"a":"x"}`, `{}`, ` {"k\u0041":null} `, `{"a":1,}`, `[1]`, `{"a" 1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := map[string]json.RawMessage{}
+		werr := json.Unmarshal(b, &want)
+		got := map[string]string{}
+		plain := true
+		end := Members(b, 0, MaxDepth, func(key []byte, escaped bool, value []byte) bool {
+			plain = plain && !escaped && utf8.Valid(key)
+			got[string(key)] = string(value)
+			return true
+		})
+		valid := end >= 0 && SkipSpace(b, end) == len(b)
+		if valid != (werr == nil) {
+			t.Fatalf("Members(%q) = %d: valid %v, json.Unmarshal: %v", b, end, valid, werr)
+		}
+		if !valid || !plain {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("Members(%q): %d keys, json.Unmarshal %d", b, len(got), len(want))
+		}
+		for k, v := range want {
+			if got[k] != string(v) {
+				t.Errorf("Members(%q)[%q] = %q, json.Unmarshal %q", b, k, got[k], v)
+			}
+		}
+	})
+}
+
+// TestMembersStops: a member that returns false ends the walk there.
+func TestMembersStops(t *testing.T) {
+	var seen []string
+	end := Members([]byte(`{"a":1,"b":2,"c":3}`), 0, MaxDepth, func(key []byte, _ bool, _ []byte) bool {
+		seen = append(seen, string(key))
+		return string(key) != "b"
+	})
+	if end != -1 || strings.Join(seen, ",") != "a,b" {
+		t.Errorf("stopped at b: end %d, saw %v; want -1, [a b]", end, seen)
 	}
 }
