@@ -2,6 +2,7 @@ package klipymcp_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -14,11 +15,12 @@ import (
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
-// TestStdioInputKinds plays the same session over the kinds of input a
-// client may give: a pipe (Go, Python) and a socket (Node-based clients
-// such as Claude Desktop). Both are read through the runtime's poller on
-// one processor; every request is answered, and the input the client holds
-// is left as it was.
+// TestStdioInputKinds plays the same session over each kind of input a
+// client may give: a pipe (Go, Python), a socket (Node-based clients such
+// as Claude Desktop) and a regular file (which ends before anything is
+// answered). The first two are read through the runtime's poller on one
+// processor; every request is answered either way, and the input the
+// client holds is left as it was.
 func TestStdioInputKinds(t *testing.T) {
 	session := mustRead(t, "testdata/stdio_session.jsonl")
 	for _, tc := range []struct {
@@ -29,6 +31,7 @@ func TestStdioInputKinds(t *testing.T) {
 	}{
 		{name: "pipe", input: "poller", procs: "1"},
 		{name: "socket", input: "poller", procs: "1"},
+		{name: "file", input: "blocking"},
 		{name: "pipe", input: "poller", procs: "2", env: []string{"GOMAXPROCS=2"}},
 	} {
 		t.Run(tc.name+strings.Join(tc.env, ""), func(t *testing.T) {
@@ -83,6 +86,20 @@ func TestStdioInputKinds(t *testing.T) {
 				}
 				out = mine
 				endInput = func() { syscall.Shutdown(fds[0], syscall.SHUT_WR) }
+			case "file":
+				f, err := os.Open("testdata/stdio_session.jsonl")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				cmd.Stdin = f
+				stdout, err := cmd.StdoutPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				start(t, cmd)
+				out = stdout.(*os.File)
+				endInput = func() {}
 			}
 
 			ids, _ := readUntilAnswered(t, bufio.NewScanner(out), 8)
@@ -127,4 +144,43 @@ func nonblocking(t *testing.T, fd int) bool {
 		t.Fatal(errno)
 	}
 	return flags&syscall.O_NONBLOCK != 0
+}
+
+// TestStdioAnswersAfterInputEnds: a client that writes its requests and
+// closes its end at once (a script, a pipeline) still gets every answer,
+// none of them cancelled, the last request is read though it has no
+// newline, and the server then exits promptly.
+func TestStdioAnswersAfterInputEnds(t *testing.T) {
+	t.Parallel()
+	session := bytes.TrimRight(mustRead(t, "testdata/stdio_session.jsonl"), "\n")
+	base := fakeAPI(t, klipytest.NewSandbox())
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	cmd := command(ctx, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "stdio", "--base-url", base, "--log-format", "json")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	start(t, cmd)
+	if _, err := stdin.Write(session); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Close()
+	ended := time.Now()
+
+	ids, lines := readUntilAnswered(t, bufio.NewScanner(stdout), 8)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("stdio after EOF: %v, want exit 0\n%s", err, stderr)
+	}
+	if d := time.Since(ended); d > 10*time.Second {
+		t.Errorf("exited %s after its input ended, want promptly", d)
+	}
+	if diff := cmp.Diff([]float64{1, 2, 3, 4, 5, 6, 7, 8}, ids); diff != "" {
+		t.Errorf("answered ids (-want +got):\n%s", diff)
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "cancel") {
+			t.Errorf("an answer was cut short by the end of input: %s", l)
+		}
+	}
 }

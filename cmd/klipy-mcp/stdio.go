@@ -35,7 +35,9 @@ func runStdio(ctx context.Context, e *env) error {
 		"input", inputKind(pollable), "gomaxprocs", procs)
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
-	err = s.Listen(ctx, in, e.stdout)
+	l := &ledger{}
+	in = &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger}
+	err = s.Listen(ctx, in, answerCountingOutput{w: e.stdout, l: l})
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
 		return nil
