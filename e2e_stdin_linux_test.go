@@ -119,8 +119,8 @@ func TestStdioInputKinds(t *testing.T) {
 				t.Error("the input the client holds was left non-blocking")
 			}
 			log := stderr.String()
-			if !strings.Contains(log, `"input":"`+tc.input+`"`) {
-				t.Errorf("start-up log does not say input=%s:\n%s", tc.input, log)
+			if !strings.Contains(log, `"input":"`+tc.input+`","output":"poller"`) {
+				t.Errorf("start-up log does not say input=%s output=poller:\n%s", tc.input, log)
 			}
 			if tc.procs != "" && !strings.Contains(log, `"gomaxprocs":`+tc.procs+`,`) && !strings.Contains(log, `"gomaxprocs":`+tc.procs+`}`) {
 				t.Errorf("start-up log does not say gomaxprocs=%s:\n%s", tc.procs, log)

@@ -2,21 +2,21 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"syscall"
 )
 
-// pollableInput returns a reader of f that waits for input in the Go
-// runtime's poller rather than in a blocking read(2), and a function that
-// closes it and undoes what it changed. ok is false when f cannot be read
-// that way (a terminal, a regular file, /dev/null); r is then f itself.
+// pollable returns a version of f, one of the stdio streams, that waits in
+// the Go runtime's poller rather than in a blocking system call, and a
+// function that closes it and undoes what it changed. ok is false when f
+// cannot be used that way (a terminal, a regular file, /dev/null); the
+// file returned is then f itself.
 //
-// A blocking read holds a thread and its scheduler slot while it waits, so
-// each message that arrives has to be handed to another thread: on a small
-// machine that hand-off is most of a stdio call's cost. A reader that waits
-// in the poller lets one thread take the message, make the upstream call
-// and write the answer.
+// A blocking read holds a thread and its processor while it waits, so each
+// message that arrives has to be handed to another thread: on a small
+// machine that hand-off is most of a stdio call's cost. With the streams in
+// the poller, one thread takes the message, makes the upstream call and
+// writes the answer.
 //
 // A pipe is reopened through /proc, which gives this process an open file
 // description of its own: the non-blocking flag set on it is seen by nobody
@@ -24,10 +24,10 @@ import (
 // servers they spawn) cannot be reopened that way; a duplicate is switched
 // to non-blocking, and the flag is put back when done, as the file
 // description is shared with whoever else holds the socket.
-func pollableInput(f *os.File) (r io.Reader, undo func(), ok bool) {
+func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
 	none := func() {}
-	if f.SetReadDeadline(noDeadline) == nil {
-		return f, none, true // already read through the poller
+	if f.SetDeadline(noDeadline) == nil {
+		return f, none, true // already in the poller
 	}
 	fd := int(f.Fd())
 	var st syscall.Stat_t
@@ -36,11 +36,15 @@ func pollableInput(f *os.File) (r io.Reader, undo func(), ok bool) {
 	}
 	switch st.Mode & syscall.S_IFMT {
 	case syscall.S_IFIFO:
-		p, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		mode := os.O_RDONLY
+		if write {
+			mode = os.O_WRONLY
+		}
+		p, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), mode|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return f, none, false
 		}
-		if p.SetReadDeadline(noDeadline) != nil {
+		if p.SetDeadline(noDeadline) != nil {
 			p.Close()
 			return f, none, false
 		}
@@ -56,7 +60,7 @@ func pollableInput(f *os.File) (r io.Reader, undo func(), ok bool) {
 		}
 		s := os.NewFile(dup, f.Name())
 		restore := func() { s.Close(); syscall.SetNonblock(fd, false) }
-		if s.SetReadDeadline(noDeadline) != nil {
+		if s.SetDeadline(noDeadline) != nil {
 			restore()
 			return f, none, false
 		}

@@ -18,7 +18,7 @@ func nonblocking(t *testing.T, fd int) bool {
 }
 
 // pollable reports whether r is read through the runtime's poller.
-func pollable(r io.Reader) bool {
+func isPollable(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	return ok && f.SetReadDeadline(noDeadline) == nil
 }
@@ -45,13 +45,13 @@ func TestPollableInputPipe(t *testing.T) {
 	rf, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "w")
 	defer rf.Close()
 	defer w.Close()
-	if pollable(rf) {
+	if isPollable(rf) {
 		t.Fatal("a pipe made with pipe2 is already pollable: the test proves nothing")
 	}
 
-	r, undo, ok := pollableInput(rf)
-	if !ok || !pollable(r) || r == io.Reader(rf) {
-		t.Fatalf("pollableInput(pipe) = %T, ok=%v; want a new pollable file", r, ok)
+	r, undo, ok := pollable(rf, false)
+	if !ok || !isPollable(r) || r == io.Reader(rf) {
+		t.Fatalf("pollable(pipe) = %T, ok=%v; want a new pollable file", r, ok)
 	}
 	if nonblocking(t, fds[0]) {
 		t.Error("the original pipe description was made non-blocking")
@@ -78,13 +78,13 @@ func TestPollableInputSocket(t *testing.T) {
 	sf, peer := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "peer")
 	defer sf.Close()
 	defer peer.Close()
-	if pollable(sf) {
+	if isPollable(sf) {
 		t.Fatal("the socket is already pollable: the test proves nothing")
 	}
 
-	r, undo, ok := pollableInput(sf)
-	if !ok || !pollable(r) {
-		t.Fatalf("pollableInput(socket) = %T, ok=%v; want a pollable file", r, ok)
+	r, undo, ok := pollable(sf, false)
+	if !ok || !isPollable(r) {
+		t.Fatalf("pollable(socket) = %T, ok=%v; want a pollable file", r, ok)
 	}
 	readThrough(t, r, peer, "{\"id\":1}\n")
 	undo()
@@ -107,8 +107,8 @@ func TestPollableInputKeepsOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	if r, undo, ok := pollableInput(reg); ok || r != io.Reader(reg) {
-		t.Errorf("pollableInput(regular file) = %T, %v; want the file, false", r, ok)
+	if r, undo, ok := pollable(reg, false); ok || r != io.Reader(reg) {
+		t.Errorf("pollable(regular file) = %T, %v; want the file, false", r, ok)
 	} else {
 		undo()
 	}
@@ -119,10 +119,35 @@ func TestPollableInputKeepsOthers(t *testing.T) {
 	}
 	defer pr.Close()
 	defer pw.Close()
-	r, undo, ok := pollableInput(pr)
+	r, undo, ok := pollable(pr, false)
 	if !ok || r != io.Reader(pr) {
-		t.Errorf("pollableInput(os.Pipe) = %T, %v; want the same file, true", r, ok)
+		t.Errorf("pollable(os.Pipe) = %T, %v; want the same file, true", r, ok)
 	}
 	undo()
 	readThrough(t, pr, pw, "still open\n")
+}
+
+// TestPollableOutputPipe: the write end of a blocking pipe (the client's
+// read end is elsewhere) is reopened for writing in the poller, and the
+// original is left blocking.
+func TestPollableOutputPipe(t *testing.T) {
+	var fds [2]int
+	if err := syscall.Pipe2(fds[:], syscall.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	r, wf := os.NewFile(uintptr(fds[0]), "client"), os.NewFile(uintptr(fds[1]), "stdout")
+	defer r.Close()
+	defer wf.Close()
+	w, undo, ok := pollable(wf, true)
+	if !ok || w == wf || w.SetWriteDeadline(noDeadline) != nil {
+		t.Fatalf("pollable(pipe, write) = %v, ok=%v; want a new pollable file", w.Name(), ok)
+	}
+	if nonblocking(t, fds[1]) {
+		t.Error("the original pipe description was made non-blocking")
+	}
+	readThrough(t, r, w, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n")
+	undo()
+	if _, err := w.Write([]byte("x")); err == nil {
+		t.Error("undo left the reopened file open")
+	}
 }

@@ -2,16 +2,10 @@
 
 package main
 
-import (
-	"io"
-	"os"
-)
+import "os"
 
-// pollableInput reads f as it is: reopening a pipe as a description of
-// this process's own is done on Linux only.
-func pollableInput(f *os.File) (r io.Reader, undo func(), ok bool) {
-	if f.SetReadDeadline(noDeadline) == nil {
-		return f, func() {}, true
-	}
-	return f, func() {}, false
+// pollable returns f: reopening a pipe as a description of this process's
+// own is done on Linux only.
+func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
+	return f, func() {}, f.SetDeadline(noDeadline) == nil
 }

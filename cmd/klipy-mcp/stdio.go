@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log"
 	"log/slog"
 	"os"
 	"time"
 
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"github.com/klipy-ai/klipy-mcp/tools"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -23,21 +25,26 @@ func runStdio(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	in, pollable := e.stdin, false
+	in, out := e.stdin, e.stdout
+	var inPoller, outPoller bool
 	if f, ok := in.(*os.File); ok {
 		var undo func()
-		in, undo, pollable = pollableInput(f)
+		in, inPoller, undo = pollableRaw(f, false)
 		defer undo()
 	}
-	procs, restore := stdioProcs(os.LookupEnv, pollable)
+	if f, ok := out.(*os.File); ok {
+		var undo func()
+		out, outPoller, undo = pollableRaw(f, true)
+		defer undo()
+	}
+	procs, restore := stdioProcs(os.LookupEnv, inPoller)
 	defer restore()
 	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey),
-		"input", inputKind(pollable), "gomaxprocs", procs)
+		"input", streamKind(inPoller), "output", streamKind(outPoller), "gomaxprocs", procs)
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
 	l := &ledger{}
-	in = &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger}
-	err = s.Listen(ctx, in, answerCountingOutput{w: e.stdout, l: l})
+	err = s.Listen(ctx, &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger}, answerCountingOutput{w: out, l: l})
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
 		return nil
@@ -49,9 +56,21 @@ func runStdio(ctx context.Context, e *env) error {
 // file read through the runtime's poller.
 var noDeadline time.Time
 
-// inputKind names how the stdio input is read, for the start-up log line.
-func inputKind(pollable bool) string {
-	if pollable {
+// pollableRaw returns f, one of the stdio streams, in the runtime's poller
+// and read or written with raw system calls (rawio) when pollable can put it
+// there; poller says whether it could. undo puts back what was changed.
+func pollableRaw(f *os.File, write bool) (rw io.ReadWriter, poller bool, undo func()) {
+	p, undo, ok := pollable(f, write)
+	if !ok {
+		return p, false, undo
+	}
+	return rawio.File(p), true, undo
+}
+
+// streamKind names how a stream is read or written, for the start-up log
+// line.
+func streamKind(poller bool) string {
+	if poller {
 		return "poller"
 	}
 	return "blocking"

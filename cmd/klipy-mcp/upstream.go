@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -40,10 +42,22 @@ func klipyOptions(c *config, logger *slog.Logger) klipy.Options {
 	return opts
 }
 
+// rawTransport is the upstream transport of a process that serves one
+// client (stdio, call, tools): as the klipy client's default pool, but its
+// connections are read and written with raw system calls (rawio), which
+// spares a thread wake-up at each step of a call when the process was idle.
+func rawTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.DialContext = rawio.Dialer(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
+	return t
+}
+
 // newClient returns the Klipy client for the configured key (or the sandbox).
 func newClient(c *config, logger *slog.Logger) (*klipy.Client, error) {
 	opts := klipyOptions(c, logger)
 	if !c.Sandbox {
+		opts.HTTPClient = &http.Client{Transport: rawTransport()}
 		logger.Debug("klipy client", "base_url", opts.BaseURL, "key", keyFingerprint(opts.APIKey))
 	}
 	return klipy.New(opts)
