@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -69,7 +71,7 @@ func runHTTP(ctx context.Context, e *env) error {
 	logger.Info("serving MCP over HTTP", "url", "http://"+ln.Addr().String()+"/mcp",
 		"version", buildVersion(), "sandbox", c.Sandbox, "public", c.Public, "server_key", keyFingerprint(hcfg.ServerKey),
 		"oauth", hcfg.OAuth != nil, "gc_percent", gcPercent)
-	if err := h.Serve(ctx, ln); err != nil {
+	if err := h.Serve(ctx, rawio.Listener(ln)); err != nil {
 		return err
 	}
 	cctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
@@ -88,6 +90,9 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 	}
 	opts := klipyOptions(c, logger)
 	opts.APIKey = ""
+	if !c.Sandbox {
+		opts.HTTPClient = &http.Client{Transport: rawTransport()}
+	}
 	hc := hosting.Config{
 		Tools:           c.toolsConfig(),
 		Klipy:           opts,

@@ -42,10 +42,10 @@ func klipyOptions(c *config, logger *slog.Logger) klipy.Options {
 	return opts
 }
 
-// rawTransport is the upstream transport of a process that serves one
-// client (stdio, call, tools): as the klipy client's default pool, but its
-// connections are read and written with raw system calls (rawio), which
-// spares a thread wake-up at each step of a call when the process was idle.
+// rawTransport is the upstream transport of every command: as the klipy
+// client's default pool, but its connections are read and written with raw
+// system calls (rawio), which spares a thread wake-up at each step of a call
+// when the process was idle.
 func rawTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64

@@ -30,3 +30,17 @@ func Dialer(d *net.Dialer) func(ctx context.Context, network, addr string) (net.
 		return Conn(c), nil
 	}
 }
+
+// Listener returns ln with each accepted connection read and written with
+// Conn.
+func Listener(ln net.Listener) net.Listener { return listener{ln} }
+
+type listener struct{ net.Listener }
+
+func (l listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return Conn(c), nil
+}

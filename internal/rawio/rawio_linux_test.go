@@ -201,3 +201,41 @@ func TestDialerWithHTTP(t *testing.T) {
 		t.Errorf("%d connections for 5 requests, want 1 reused", dials)
 	}
 }
+
+// TestListenerWithHTTP: an http.Server on Listener serves requests over
+// raw connections, and a write deadline set by the handler still applies.
+func TestListenerWithHTTP(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := make(chan bool, 1)
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Second)); err != nil {
+				t.Errorf("SetWriteDeadline: %v", err)
+			}
+			io.WriteString(w, "hello "+r.URL.Path)
+		}),
+		ConnState: func(c net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				_, ok := c.(*conn)
+				raw <- ok
+			}
+		},
+	}
+	go srv.Serve(Listener(ln))
+	defer srv.Close()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "hello /x" {
+		t.Errorf("body %q", body)
+	}
+	if !<-raw {
+		t.Error("the server's connection is not the raw wrapper")
+	}
+}
