@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -163,13 +165,14 @@ func (s *Server) serveRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := reg.Client
-	c.ClientID = "kmcp_c_" + newID()
-	if err := s.putJSON(r.Context(), kClient+c.ClientID, c, ClientTTL); err != nil {
-		s.storeFailed(w, err)
+	issued := s.cfg.now().Unix()
+	if c.ClientID = s.sealClient(&c, issued); len(c.ClientID) > maxClientIDLength {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_client_metadata",
+			"the metadata is too long to register: redirect_uris, client_name and client_uri may take about 700 bytes together")
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, registered{Client: c, ClientIDIssuedAt: s.cfg.now().Unix(),
+	writeJSON(w, http.StatusCreated, registered{Client: c, ClientIDIssuedAt: issued,
 		GrantTypes: []string{"authorization_code", "refresh_token"}, ResponseTypes: []string{"code"},
 		TokenEndpointAuthMethod: "none"})
 }
@@ -189,6 +192,58 @@ func (r *registration) checkGrants() error {
 	return nil
 }
 
+// A registered client is stateless: its client_id is its metadata sealed
+// with the server's secret. Registration stores nothing, any replica reads
+// the client without the store, and registrations (open to anyone, as MCP
+// clients expect) cost no memory however many are made. The id expires
+// ClientTTL after it was issued.
+const (
+	sealedClientPrefix = "kmcp_cs_"
+	adClient           = "client"
+	// maxClientIDLength bounds a client_id, which travels in every
+	// authorization URL: a few redirect URIs and a name fit several times.
+	maxClientIDLength = 1024
+	// storedClientPrefix names clients registered when registrations were
+	// stored; they are read from the store until their records expire.
+	storedClientPrefix = "kmcp_c_"
+)
+
+// sealedClient is what a sealed client_id holds.
+type sealedClient struct {
+	Name      string   `json:"n,omitempty"`
+	URI       string   `json:"u,omitempty"`
+	Redirects []string `json:"r"`
+	Issued    int64    `json:"t"`
+}
+
+// sealClient returns the client_id that carries c, issued at the given
+// Unix time.
+func (s *Server) sealClient(c *Client, issued int64) string {
+	b, _ := json.Marshal(sealedClient{Name: c.ClientName, URI: c.ClientURI, Redirects: c.RedirectURIs, Issued: issued})
+	return sealedClientPrefix + base64.RawURLEncoding.EncodeToString(s.seal.seal(b, adClient))
+}
+
+// openClient reads the client a sealed client_id carries; anything
+// tampered with, sealed with another secret or expired is unknown.
+func (s *Server) openClient(id string) (*Client, error) {
+	if len(id) > maxClientIDLength {
+		return nil, errUnknownClient
+	}
+	sealed, err := base64.RawURLEncoding.DecodeString(id[len(sealedClientPrefix):])
+	if err != nil {
+		return nil, errUnknownClient
+	}
+	b, err := s.seal.open(sealed, adClient)
+	if err != nil {
+		return nil, errUnknownClient
+	}
+	var sc sealedClient
+	if json.Unmarshal(b, &sc) != nil || !s.cfg.now().Before(time.Unix(sc.Issued, 0).Add(ClientTTL)) {
+		return nil, errUnknownClient
+	}
+	return &Client{ClientID: id, ClientName: sc.Name, ClientURI: sc.URI, RedirectURIs: sc.Redirects}, nil
+}
+
 // errUnknownClient says a client_id names no registered client and no
 // usable metadata document.
 var errUnknownClient = errors.New("unknown client")
@@ -199,7 +254,10 @@ func (s *Server) client(ctx context.Context, id string) (*Client, error) {
 	if strings.HasPrefix(id, "https://") || (s.clients.opts.AllowHTTP && strings.HasPrefix(id, "http://")) {
 		return s.clients.get(ctx, id)
 	}
-	if id == "" || len(id) > 200 {
+	if strings.HasPrefix(id, sealedClientPrefix) {
+		return s.openClient(id)
+	}
+	if !strings.HasPrefix(id, storedClientPrefix) || len(id) > 200 {
 		return nil, errUnknownClient
 	}
 	var c Client

@@ -9,7 +9,7 @@ import (
 
 // Store key prefixes. Tokens and codes appear only as their hashes.
 const (
-	kClient     = "client:"  // + client id → clientRecord (registered clients)
+	kClient     = "client:"  // + client id → clientRecord (clients registered before ids were sealed)
 	kCode       = "code:"    // + hash(code) → codeRecord
 	kCodeUsed   = "codeuse:" // + hash(code) → grant id (a reused code revokes its grant)
 	kGrant      = "grant:"   // + grant id → grantRecord
