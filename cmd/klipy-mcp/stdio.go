@@ -37,14 +37,17 @@ func runStdio(ctx context.Context, e *env) error {
 		out, outPoller, undo = pollableRaw(f, true)
 		defer undo()
 	}
-	procs, restore := stdioProcs(os.LookupEnv, inPoller)
-	defer restore()
+	procs, toCalls := stdioProcs(os.LookupEnv, inPoller)
+	restore := func() {}
+	defer func() { restore() }()
 	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey),
 		"input", streamKind(inPoller), "output", streamKind(outPoller), "gomaxprocs", procs)
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
 	l := &ledger{}
-	err = s.Listen(ctx, &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger}, answerCountingOutput{w: out, l: l})
+	input := &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger,
+		firstCall: func() { restore = toCalls() }}
+	err = s.Listen(ctx, input, answerCountingOutput{w: out, l: l})
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
 		return nil

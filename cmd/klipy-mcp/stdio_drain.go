@@ -95,6 +95,8 @@ type drainingInput struct {
 	logger *slog.Logger
 	line   []byte // the start of a line whose newline has not been read yet
 	eof    bool
+	// firstCall, when set, runs once, as the first tools/call is handed over.
+	firstCall func()
 }
 
 func (in *drainingInput) Read(p []byte) (int, error) {
@@ -139,8 +141,12 @@ func (in *drainingInput) count(b []byte) {
 			in.line = append(in.line, line...)
 			line = in.line
 		}
-		if isRequest(line) {
+		if request, toolCall := classify(line); request {
 			in.l.asked()
+			if toolCall && in.firstCall != nil {
+				in.firstCall()
+				in.firstCall = nil
+			}
 		}
 		in.line, b = in.line[:0], b[nl+1:]
 	}
@@ -163,24 +169,29 @@ func (out answerCountingOutput) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// isRequest reports whether line is a JSON-RPC request the transport will
+// classify reports whether line is a JSON-RPC request the transport will
 // answer: one valid JSON object (mcp-go answers anything else with a parse
 // error that names no id) whose "method" is a string and whose "id" is not
-// null. Keys with escapes are not looked at: a request so spelled is not
-// waited for.
-func isRequest(line []byte) bool {
-	method, id := false, false
+// null; and whether it is a tools/call. Keys with escapes are not looked
+// at: a request so spelled is not waited for.
+func classify(line []byte) (request, toolCall bool) {
+	var method []byte
+	id := false
 	end := jsonscan.Members(line, 0, jsonscan.MaxDepth, func(key []byte, escaped bool, value []byte) bool {
 		switch {
 		case escaped:
 		case string(key) == "method":
-			method = value[0] == '"'
+			method = nil
+			if value[0] == '"' {
+				method = value
+			}
 		case string(key) == "id":
 			id = value[0] != 'n'
 		}
 		return true
 	})
-	return end >= 0 && jsonscan.SkipSpace(line, end) == len(line) && method && id
+	request = end >= 0 && jsonscan.SkipSpace(line, end) == len(line) && method != nil && id
+	return request, request && string(method) == `"tools/call"`
 }
 
 // isAnswer reports whether msg, one message the transport wrote, answers a

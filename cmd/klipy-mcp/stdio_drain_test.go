@@ -9,32 +9,35 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-func TestIsRequest(t *testing.T) {
+func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
 		line string
 		want bool
+		call bool
 	}{
-		{`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}}`, true},
-		{` {"method":"ping", "id":"a-1"} `, true},
-		{`{"jsonrpc":"2.0","params":{},"method":"ping","id":0}`, true},
-		{`{"jsonrpc":"2.0","method":"notifications/initialized"}`, false},
-		{`{"jsonrpc":"2.0","id":null,"method":"ping"}`, false},
-		{`{"jsonrpc":"2.0","id":1,"result":{}}`, false},       // the client's answer to us
-		{`{"jsonrpc":"2.0","id":1,"method":7}`, false},        // no method name
-		{`{"jsonrpc":"2.0","id":1,"method":"ping"} x`, false}, // a parse error for mcp-go
-		{`{"jsonrpc":"2.0","id":1,"method":"ping"`, false},
-		{`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`, false},
-		{`{"jsonrpc":"2.0","\u0069d":1,"method":"ping"}`, false},
-		{`this line is not JSON`, false},
-		{``, false},
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x"}}`, true, true},
+		{`{"jsonrpc":"2.0","method":"tools/call","params":{"name":"x"}}`, false, false},
+		{` {"method":"ping", "id":"a-1"} `, true, false},
+		{`{"jsonrpc":"2.0","params":{},"method":"ping","id":0}`, true, false},
+		{`{"jsonrpc":"2.0","method":"notifications/initialized"}`, false, false},
+		{`{"jsonrpc":"2.0","id":null,"method":"ping"}`, false, false},
+		{`{"jsonrpc":"2.0","id":1,"result":{}}`, false, false},       // the client's answer to us
+		{`{"jsonrpc":"2.0","id":1,"method":7}`, false, false},        // no method name
+		{`{"jsonrpc":"2.0","id":1,"method":"ping"} x`, false, false}, // a parse error for mcp-go
+		{`{"jsonrpc":"2.0","id":1,"method":"ping"`, false, false},
+		{`[{"jsonrpc":"2.0","id":1,"method":"ping"}]`, false, false},
+		{`{"jsonrpc":"2.0","\u0069d":1,"method":"ping"}`, false, false},
+		{`this line is not JSON`, false, false},
+		{``, false, false},
 	} {
-		if got := isRequest([]byte(tc.line)); got != tc.want {
-			t.Errorf("isRequest(%s) = %v, want %v", tc.line, got, tc.want)
+		if got, call := classify([]byte(tc.line)); got != tc.want || call != tc.call {
+			t.Errorf("classify(%s) = %v, %v; want %v, %v", tc.line, got, call, tc.want, tc.call)
 		}
 	}
 }
@@ -167,3 +170,26 @@ func TestDrainingInputBounds(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// TestDrainingInputFirstCall: firstCall runs once, as the first tools/call
+// is handed over, not for the requests before it.
+func TestDrainingInputFirstCall(t *testing.T) {
+	text := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}
+{"jsonrpc":"2.0","id":2,"method":"tools/list"}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_workspace"}}
+{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_workspace"}}
+`
+	in, _ := drainTest(t.Context(), text, time.Millisecond)
+	in.r = iotest.OneByteReader(in.r) // lines arrive one by one
+	calls := 0
+	in.firstCall = func() { calls++ }
+	r := bufio.NewReader(in)
+	for i := range 4 {
+		if _, err := r.ReadString('\n'); err != nil {
+			t.Fatal(err)
+		}
+		if want := max(0, min(1, i-1)); calls != want {
+			t.Fatalf("after line %d firstCall ran %d times, want %d", i+1, calls, want)
+		}
+	}
+}

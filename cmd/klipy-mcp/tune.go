@@ -25,23 +25,28 @@ func tuneGC(lookup func(string) (string, bool)) (percent int, set bool) {
 	return httpGCPercent, true
 }
 
-// stdioProcs runs a stdio session on one processor (GOMAXPROCS=1) when its
-// input waits in the runtime's poller, unless the operator chose GOMAXPROCS.
-// It returns the processors the session runs on and a function that puts
-// the previous setting back.
+// stdioProcs returns the processors a stdio session's tool calls run on:
+// one (GOMAXPROCS=1) when its input waits in the runtime's poller, unless
+// the operator chose GOMAXPROCS; toCalls sets that number and returns a
+// function that puts the previous one back. The session calls it at its
+// first tool call: start-up (package set-up, the key check, the catalogue,
+// the collection of start-up garbage) keeps every processor, as one would
+// lengthen it and raise its peak memory (docs/benchmarks.md).
 //
 // A stdio server serves one client, and a call spends microseconds of CPU
 // between waits on its client and on Klipy. With more processors, the
 // runtime wakes an idle thread to look for work at every step of a call,
 // and that thread competes for a small machine's cores with the client and
 // Klipy's answer: on two cores, one processor cuts a call's round trip by
-// about a fifth and its CPU by a third (docs/benchmarks.md). With a blocking
-// input (a terminal) a single processor would wait behind the read, so it is
-// kept only for poller input.
-func stdioProcs(lookup func(string) (string, bool), pollable bool) (procs int, restore func()) {
+// about a fifth and its CPU by a third. With a blocking input (a terminal)
+// a single processor would wait behind the read, so it is kept only for
+// poller input.
+func stdioProcs(lookup func(string) (string, bool), pollable bool) (procs int, toCalls func() (restore func())) {
 	if _, chosen := lookup("GOMAXPROCS"); chosen || !pollable {
-		return runtime.GOMAXPROCS(0), func() {}
+		return runtime.GOMAXPROCS(0), func() func() { return func() {} }
 	}
-	prev := runtime.GOMAXPROCS(1)
-	return 1, func() { runtime.GOMAXPROCS(prev) }
+	return 1, func() func() {
+		prev := runtime.GOMAXPROCS(1)
+		return func() { runtime.GOMAXPROCS(prev) }
+	}
 }

@@ -29,19 +29,26 @@ func TestStdioProcs(t *testing.T) {
 	t.Cleanup(func() { runtime.GOMAXPROCS(before) })
 	unset := func(string) (string, bool) { return "", false }
 
-	if n, restore := stdioProcs(func(string) (string, bool) { return "3", true }, true); n != before {
-		t.Errorf("GOMAXPROCS set: stdioProcs = %d, want the current %d", n, before)
-	} else {
-		restore()
+	for name, tc := range map[string]struct {
+		lookup   func(string) (string, bool)
+		pollable bool
+	}{
+		"GOMAXPROCS set": {func(string) (string, bool) { return "3", true }, true},
+		"blocking input": {unset, false},
+	} {
+		n, toCalls := stdioProcs(tc.lookup, tc.pollable)
+		toCalls()()
+		if n != before || runtime.GOMAXPROCS(0) != before {
+			t.Errorf("%s: stdioProcs = %d and %d processors after toCalls, want no change from %d", name, n, runtime.GOMAXPROCS(0), before)
+		}
 	}
-	if n, restore := stdioProcs(unset, false); n != before || runtime.GOMAXPROCS(0) != before {
-		t.Errorf("blocking input: stdioProcs = %d, want no change from %d", n, before)
-	} else {
-		restore()
+	n, toCalls := stdioProcs(unset, true)
+	if n != 1 || runtime.GOMAXPROCS(0) != before {
+		t.Errorf("poller input: stdioProcs = %d with %d processors; want 1, and no change before toCalls", n, runtime.GOMAXPROCS(0))
 	}
-	n, restore := stdioProcs(unset, true)
-	if n != 1 || runtime.GOMAXPROCS(0) != 1 {
-		t.Errorf("poller input: stdioProcs = %d, runtime has %d; want 1", n, runtime.GOMAXPROCS(0))
+	restore := toCalls()
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("after toCalls: %d processors, want 1", got)
 	}
 	restore()
 	if got := runtime.GOMAXPROCS(0); got != before {
