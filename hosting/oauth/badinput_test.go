@@ -1,10 +1,12 @@
 package oauth
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every refused authorization request: the right error, where the spec puts
@@ -203,6 +205,71 @@ func TestParseSecret(t *testing.T) {
 	} {
 		if _, err := ParseSecret(in); (err == nil) != ok {
 			t.Errorf("ParseSecret(%q) err = %v", in, err)
+		}
+	}
+}
+
+// TestSignInChecksAreBounded: the page cannot be used to try keys against
+// Klipy at speed: beyond the burst it says to wait (429, Retry-After) and
+// Klipy is not asked, good keys and bad alike; the budget refills with
+// time.
+func TestSignInChecksAreBounded(t *testing.T) {
+	e := newEnv(t)
+	asked := 0
+	verify := e.srv.cfg.Verify
+	e.srv.cfg.Verify = func(ctx context.Context, key string) (Account, error) {
+		asked++
+		return verify(ctx, key)
+	}
+	client := e.register(redirect)
+	b := e.browser()
+	try := func(key string) page {
+		p := e.get(b, e.authQuery(client, redirect))
+		f := p.hidden()
+		f.Set("api_key", key)
+		return e.submit(b, f)
+	}
+	for i := range VerifyBurst {
+		if p := try(goodKey); p.status != http.StatusOK {
+			t.Fatalf("good key %d within the burst: %d", i+1, p.status)
+		}
+	}
+	p := try(goodKey)
+	if p.status != http.StatusTooManyRequests || p.header.Get("Retry-After") == "" ||
+		!strings.Contains(p.body, "Wait a minute") || !strings.Contains(p.body, `name="api_key"`) {
+		t.Errorf("past the burst: %d %q, want 429 with Retry-After and the form", p.status, p.header.Get("Retry-After"))
+	}
+	if asked != VerifyBurst || e.events(EventSignInThrottled) != 1 {
+		t.Errorf("Klipy asked %d times (want %d), %d throttled events (want 1)", asked, VerifyBurst, e.events(EventSignInThrottled))
+	}
+
+	e.clock.add(time.Second) // one check more
+	if p := try(badKey); p.status != http.StatusBadRequest {
+		t.Fatalf("bad key a second later: %d, want Klipy's answer", p.status)
+	}
+	if p := try(badKey); p.status != http.StatusTooManyRequests {
+		t.Errorf("another bad key at once: %d, want 429", p.status)
+	}
+	e.clock.add(time.Minute) // the burst is back
+	for i := range VerifyBurst {
+		if p := try(goodKey); p.status != http.StatusOK {
+			t.Fatalf("good key %d a minute later: %d", i+1, p.status)
+		}
+	}
+}
+
+// TestSignInChecksUnbounded: a negative VerifyRate lets every key through
+// to Klipy.
+func TestSignInChecksUnbounded(t *testing.T) {
+	e := newEnv(t, func(_ *env, c *Config) { c.VerifyRate = -1 })
+	client := e.register(redirect)
+	for i := range 3 * VerifyBurst {
+		b := e.browser()
+		p := e.get(b, e.authQuery(client, redirect))
+		f := p.hidden()
+		f.Set("api_key", badKey)
+		if p = e.submit(b, f); p.status != http.StatusBadRequest {
+			t.Fatalf("bad key %d: %d, want 400 from Klipy's answer", i+1, p.status)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/time/rate"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -66,9 +67,21 @@ type Config struct {
 	Observe func(event string)
 	// ClientFetch governs fetching Client ID Metadata Documents.
 	ClientFetch FetchOptions
+	// VerifyRate bounds, per minute and for the whole process, the keys
+	// checked with Klipy at sign-in, in bursts of VerifyBurst. Beyond it the
+	// sign-in page asks the person to try again in a minute, so the page
+	// cannot be used to try keys against Klipy at speed. 0 means
+	// DefaultVerifyRate; a negative rate does not bound.
+	VerifyRate int
 
 	now func() time.Time
 }
+
+// Bounds on sign-in key checks (Config.VerifyRate).
+const (
+	DefaultVerifyRate = 60
+	VerifyBurst       = 10
+)
 
 // Events passed to Config.Observe.
 const (
@@ -76,6 +89,7 @@ const (
 	EventSignInCompleted = "signin_completed"
 	EventSignInDenied    = "signin_denied"
 	EventSignInBadKey    = "signin_bad_key"
+	EventSignInThrottled = "signin_throttled"
 	EventTokenIssued     = "token_issued"
 	EventTokenRefreshed  = "token_refreshed"
 	EventTokenRevoked    = "token_revoked"
@@ -93,6 +107,7 @@ type Server struct {
 	seal     *sealer
 	store    Store
 	clients  *clientCache
+	verifies *rate.Limiter // nil: unbounded
 	log      *slog.Logger
 	secure   bool // issuer is https: cookies are Secure
 }
@@ -122,6 +137,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, issuer: issuer, resource: issuer + PathMCP, seal: sl, store: cfg.Store,
 		log: cfg.Logger, secure: strings.HasPrefix(issuer, "https://")}
 	s.clients = newClientCache(cfg.ClientFetch, cfg.now)
+	if cfg.VerifyRate == 0 {
+		cfg.VerifyRate = DefaultVerifyRate
+	}
+	if cfg.VerifyRate > 0 {
+		s.verifies = rate.NewLimiter(rate.Limit(float64(cfg.VerifyRate)/60), VerifyBurst)
+	}
 	return s, nil
 }
 
