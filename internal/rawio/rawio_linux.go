@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -24,7 +25,7 @@ func File(f *os.File) io.ReadWriter {
 	if err != nil {
 		return f
 	}
-	return &file{rw: rw{rc}, f: f}
+	return &file{rw: newRW(rc), f: f}
 }
 
 // Conn returns c read and written with raw system calls, or c itself when
@@ -38,13 +39,13 @@ func Conn(c net.Conn) net.Conn {
 	if err != nil {
 		return c
 	}
-	return &conn{Conn: c, rw: rw{rc}}
+	return &conn{Conn: c, rw: newRW(rc)}
 }
 
 // file is an os.File read and written raw; errors name the file as the os
 // package's do.
 type file struct {
-	rw
+	*rw
 	f *os.File
 }
 
@@ -68,7 +69,7 @@ func (f *file) Write(p []byte) (int, error) {
 // *net.OpError.
 type conn struct {
 	net.Conn
-	rw
+	*rw
 }
 
 func (c *conn) Read(p []byte) (int, error) {
@@ -95,27 +96,77 @@ func (c *conn) opError(op string, errno syscall.Errno) error {
 // rw makes the raw calls on a descriptor. A failed call returns its
 // syscall.Errno for the caller to wrap; the poller's own errors (closed,
 // deadline exceeded) come back as the standard library wraps them.
-type rw struct{ rc syscall.RawConn }
+//
+// The callbacks handed to the RawConn are made once, with the state they
+// fill, so a call allocates nothing; a mutex per direction keeps that state
+// to one call at a time, as the poller's own locks would anyway.
+type rw struct {
+	rc syscall.RawConn
+	r  call
+	w  call
+}
 
-func (r rw) read(p []byte) (int, error) {
+// call is one direction's state: the buffer, how much was done, the error.
+type call struct {
+	mu    sync.Mutex
+	p     []byte
+	n     int
+	errno syscall.Errno
+	fn    func(fd uintptr) bool
+}
+
+func newRW(rc syscall.RawConn) *rw {
+	x := &rw{rc: rc}
+	x.r.fn = x.r.read
+	x.w.fn = x.w.write
+	return x
+}
+
+// read is the raw read callback: false waits in the poller and tries again.
+func (c *call) read(fd uintptr) bool {
+	for {
+		r1, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&c.p[0])), uintptr(len(c.p)))
+		switch e {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		c.n, c.errno = int(r1), e
+		return true
+	}
+}
+
+// write is the raw write callback: false waits until there is room, then
+// goes on from where it stopped.
+func (c *call) write(fd uintptr) bool {
+	for c.n < len(c.p) {
+		r1, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&c.p[c.n])), uintptr(len(c.p)-c.n))
+		switch e {
+		case 0:
+			c.n += int(r1)
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return false
+		default:
+			c.errno = e
+			return true
+		}
+	}
+	return true
+}
+
+func (x *rw) read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	var n int
-	var errno syscall.Errno
-	err := r.rc.Read(func(fd uintptr) bool {
-		for {
-			r1, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-			switch e {
-			case syscall.EINTR:
-				continue
-			case syscall.EAGAIN:
-				return false // wait in the poller, then try again
-			}
-			n, errno = int(r1), e
-			return true
-		}
-	})
+	c := &x.r
+	c.mu.Lock()
+	c.p, c.n, c.errno = p, 0, 0
+	err := x.rc.Read(c.fn)
+	n, errno := c.n, c.errno
+	c.p = nil
+	c.mu.Unlock()
 	switch {
 	case err != nil:
 		return 0, err
@@ -127,30 +178,22 @@ func (r rw) read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (r rw) write(p []byte) (int, error) {
-	var done int
-	var errno syscall.Errno
-	err := r.rc.Write(func(fd uintptr) bool {
-		for done < len(p) {
-			r1, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[done])), uintptr(len(p)-done))
-			switch e {
-			case 0:
-				done += int(r1)
-			case syscall.EINTR:
-			case syscall.EAGAIN:
-				return false // wait until there is room, then go on
-			default:
-				errno = e
-				return true
-			}
-		}
-		return true
-	})
+func (x *rw) write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c := &x.w
+	c.mu.Lock()
+	c.p, c.n, c.errno = p, 0, 0
+	err := x.rc.Write(c.fn)
+	n, errno := c.n, c.errno
+	c.p = nil
+	c.mu.Unlock()
 	if err != nil {
-		return done, err
+		return n, err
 	}
 	if errno != 0 {
-		return done, errno
+		return n, errno
 	}
-	return done, nil
+	return n, nil
 }

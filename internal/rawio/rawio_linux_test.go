@@ -239,3 +239,45 @@ func TestListenerWithHTTP(t *testing.T) {
 		t.Error("the server's connection is not the raw wrapper")
 	}
 }
+
+// BenchmarkConnPingPong writes and reads 128 bytes each way over loopback
+// TCP through raw connections.
+func BenchmarkConnPingPong(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		rc := Conn(c)
+		buf := make([]byte, 128)
+		for {
+			if _, err := io.ReadFull(rc, buf); err != nil {
+				return
+			}
+			if _, err := rc.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	rc := Conn(c)
+	buf := make([]byte, 128)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rc.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(rc, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
