@@ -153,15 +153,8 @@ func nonblocking(t *testing.T, fd int) bool {
 func TestStdioAnswersAfterInputEnds(t *testing.T) {
 	t.Parallel()
 	session := bytes.TrimRight(mustRead(t, "testdata/stdio_session.jsonl"), "\n")
-	base := fakeAPI(t, klipytest.NewSandbox())
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	cmd := command(ctx, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "stdio", "--base-url", base, "--log-format", "json")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	start(t, cmd)
+	p := startStdio(t, "--log-format", "json")
+	cmd, stdin, stdout, stderr := p.cmd, p.stdin, p.stdout, p.stderr
 	if _, err := stdin.Write(session); err != nil {
 		t.Fatal(err)
 	}

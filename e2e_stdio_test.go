@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -130,17 +131,8 @@ func TestStdioStdoutIsOnlyJSONRPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := fakeAPI(t, klipytest.NewSandbox())
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	cmd := command(ctx, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "stdio", "--base-url", base, "--log-level", "debug")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := startStdio(t, "--log-level", "debug")
+	cmd, stdin, stdout, stderr := p.cmd, p.stdin, p.stdout, p.stderr
 	if _, err := stdin.Write(session); err != nil {
 		t.Fatal(err)
 	}
@@ -188,15 +180,8 @@ func readUntilAnswered(t *testing.T, sc *bufio.Scanner, n int) ([]float64, []str
 
 func TestStdioExitsZeroOnSIGTERM(t *testing.T) {
 	t.Parallel()
-	base := fakeAPI(t, klipytest.NewSandbox())
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	cmd := command(ctx, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, "stdio", "--base-url", base)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := startStdio(t)
+	cmd, stdin, stdout := p.cmd, p.stdin, p.stdout
 	defer stdin.Close()
 	first := strings.SplitN(string(mustRead(t, "testdata/stdio_session.jsonl")), "\n", 2)[0]
 	if _, err := stdin.Write([]byte(first + "\n")); err != nil {
@@ -214,6 +199,33 @@ func TestStdioExitsZeroOnSIGTERM(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// stdioProcess is klipy-mcp stdio running against the sandbox fake, with
+// its streams.
+type stdioProcess struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	stderr *syncBuffer
+}
+
+// startStdio starts klipy-mcp stdio with args against a fresh sandbox fake,
+// bounded to 30 s.
+func startStdio(t *testing.T, args ...string) stdioProcess {
+	t.Helper()
+	base := fakeAPI(t, klipytest.NewSandbox())
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	cmd := command(ctx, []string{"KLIPY_API_KEY=" + klipytest.SandboxKey}, append([]string{"stdio", "--base-url", base}, args...)...)
+	p := stdioProcess{cmd: cmd, stderr: &syncBuffer{}}
+	p.stdin, _ = cmd.StdinPipe()
+	p.stdout, _ = cmd.StdoutPipe()
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func mustRead(t *testing.T, name string) []byte {

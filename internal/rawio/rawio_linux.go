@@ -160,13 +160,7 @@ func (x *rw) read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	c := &x.r
-	c.mu.Lock()
-	c.p, c.n, c.errno = p, 0, 0
-	err := x.rc.Read(c.fn)
-	n, errno := c.n, c.errno
-	c.p = nil
-	c.mu.Unlock()
+	n, errno, err := x.call(&x.r, p, false)
 	switch {
 	case err != nil:
 		return 0, err
@@ -182,13 +176,7 @@ func (x *rw) write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	c := &x.w
-	c.mu.Lock()
-	c.p, c.n, c.errno = p, 0, 0
-	err := x.rc.Write(c.fn)
-	n, errno := c.n, c.errno
-	c.p = nil
-	c.mu.Unlock()
+	n, errno, err := x.call(&x.w, p, true)
 	if err != nil {
 		return n, err
 	}
@@ -196,4 +184,20 @@ func (x *rw) write(p []byte) (int, error) {
 		return n, errno
 	}
 	return n, nil
+}
+
+// call runs one raw read or write of p with c's callback, in the poller.
+func (x *rw) call(c *call, p []byte, write bool) (int, syscall.Errno, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.p, c.n, c.errno = p, 0, 0
+	var err error
+	if write {
+		err = x.rc.Write(c.fn)
+	} else {
+		err = x.rc.Read(c.fn)
+	}
+	n, errno := c.n, c.errno
+	c.p = nil
+	return n, errno, err
 }
