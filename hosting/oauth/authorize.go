@@ -66,6 +66,12 @@ func (s *Server) startAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := s.client(r.Context(), q.Get("client_id"))
 	if err != nil {
+		if errors.Is(err, errFetchBudget) {
+			s.log.Warn("oauth: client metadata fetch budget spent; a sign-in was turned away")
+			w.Header().Set("Retry-After", "60")
+			s.errorPage(w, http.StatusServiceUnavailable, "Too many apps are signing in on this server right now. Try again in a minute.")
+			return
+		}
 		if !errors.Is(err, errUnknownClient) {
 			s.log.Error("oauth: cannot look up a client", "err", err)
 			s.errorPage(w, http.StatusServiceUnavailable, "The sign-in service is unavailable right now. Try again in a minute.")

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Defaults for fetching Client ID Metadata Documents.
@@ -21,7 +23,20 @@ const (
 	DefaultFetchMaxBytes = 8 << 10
 	clientCacheTTL       = 10 * time.Minute
 	clientCacheSize      = 1000
+	// failureTTL is how long a document that could not be used is not
+	// fetched again.
+	failureTTL = time.Minute
+	// fetchRate and fetchBurst bound, process-wide, the fetches of
+	// documents not in the cache: an unauthenticated request names the URL,
+	// so without a bound the server would fetch whatever it is told to as
+	// fast as it is told.
+	fetchRate  = 60 // per minute
+	fetchBurst = 10
 )
+
+// errFetchBudget says a document was not fetched because the process-wide
+// fetch budget is spent for now.
+var errFetchBudget = errors.New("oauth: too many client metadata documents fetched; try again in a minute")
 
 // FetchOptions govern how the server fetches a Client ID Metadata
 // Document: with a short timeout, a size cap, no redirects, and only from
@@ -70,13 +85,25 @@ type clientCache struct {
 	http *http.Client
 	now  func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cachedClient
+	mu       sync.Mutex
+	cache    map[string]cachedClient
+	inflight map[string]*flight
+	budget   *rate.Limiter
 }
 
+// cachedClient is a fetched document's client, or why it could not be
+// used, until exp.
 type cachedClient struct {
 	c   *Client
+	err error
 	exp time.Time
+}
+
+// flight is a fetch under way, which later askers for the same id wait for.
+type flight struct {
+	done chan struct{}
+	c    *Client
+	err  error
 }
 
 func newClientCache(o FetchOptions, now func() time.Time) *clientCache {
@@ -97,7 +124,8 @@ func newClientCache(o FetchOptions, now func() time.Time) *clientCache {
 	}
 	hc := &http.Client{Transport: rt, Timeout: o.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &clientCache{opts: o, http: hc, now: now, cache: make(map[string]cachedClient)}
+	return &clientCache{opts: o, http: hc, now: now, cache: make(map[string]cachedClient),
+		inflight: make(map[string]*flight), budget: rate.NewLimiter(rate.Limit(fetchRate/60.0), fetchBurst)}
 }
 
 // dialControl applies policy to the address actually dialled.
@@ -111,26 +139,50 @@ func dialControl(policy func(netip.Addr) error) func(string, string, syscall.Raw
 	}
 }
 
-// get returns the client described at id, from the cache or fetched.
+// get returns the client described at id: from the cache (a failure is
+// remembered for failureTTL), from a fetch of the same id already under way,
+// or fetched, within the process-wide budget (errFetchBudget beyond it).
 func (cc *clientCache) get(ctx context.Context, id string) (*Client, error) {
 	now := cc.now()
 	cc.mu.Lock()
 	if e, ok := cc.cache[id]; ok && now.Before(e.exp) {
 		cc.mu.Unlock()
-		return e.c, nil
+		return e.c, e.err
 	}
+	if f, ok := cc.inflight[id]; ok {
+		cc.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.c, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if !cc.budget.AllowN(now, 1) {
+		cc.mu.Unlock()
+		return nil, errFetchBudget
+	}
+	f := &flight{done: make(chan struct{})}
+	cc.inflight[id] = f
 	cc.mu.Unlock()
-	c, err := cc.fetch(ctx, id)
+
+	// The fetch serves everyone waiting for id: one asker leaving does not
+	// cut it short (it has its own timeout).
+	c, err := cc.fetch(context.WithoutCancel(ctx), id)
+	ttl := clientCacheTTL
 	if err != nil {
-		return nil, fmt.Errorf("%w: client metadata document: %v", errUnknownClient, err)
+		err, ttl = fmt.Errorf("%w: client metadata document: %v", errUnknownClient, err), failureTTL
 	}
 	cc.mu.Lock()
+	delete(cc.inflight, id)
 	if len(cc.cache) >= clientCacheSize {
 		clear(cc.cache)
 	}
-	cc.cache[id] = cachedClient{c: c, exp: now.Add(clientCacheTTL)}
+	cc.cache[id] = cachedClient{c: c, err: err, exp: now.Add(ttl)}
 	cc.mu.Unlock()
-	return c, nil
+	f.c, f.err = c, err
+	close(f.done)
+	return c, err
 }
 
 // fetch retrieves and checks the document at id.

@@ -2,10 +2,12 @@ package oauth
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +16,8 @@ import (
 // metadataHost serves Client ID Metadata Documents on 127.0.0.1.
 type metadataHost struct {
 	ts      *httptest.Server
-	fetches atomic.Int32
+	fetches atomic.Int32 // of documents that exist
+	misses  atomic.Int32 // of /gone.json (404)
 	release chan struct{}
 }
 
@@ -28,6 +31,14 @@ func newMetadataHost(t *testing.T) *metadataHost {
 			"redirect_uris": []string{redirect}, "token_endpoint_auth_method": "none"})
 	}
 	mux.HandleFunc("/good.json", doc)
+	mux.HandleFunc("/late.json", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		doc(w, r)
+	})
+	mux.HandleFunc("/gone.json", func(w http.ResponseWriter, r *http.Request) {
+		m.misses.Add(1)
+		http.NotFound(w, r)
+	})
 	mux.HandleFunc("/huge.json", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"client_id":"` + strings.Repeat("x", DefaultFetchMaxBytes) + `"}`))
 	})
@@ -98,5 +109,78 @@ func TestClientMetadataPrivateAddressRefused(t *testing.T) {
 	}
 	if PublicOnly(netip.MustParseAddr("93.184.216.34")) != nil {
 		t.Error("PublicOnly refuses a public address")
+	}
+}
+
+// metadataEnv is a server that fetches documents from m's loopback host.
+func metadataEnv(t *testing.T, timeout time.Duration) *env {
+	return newEnv(t, func(_ *env, c *Config) {
+		c.ClientFetch = FetchOptions{AllowHTTP: true, DialPolicy: AllowLoopback, Timeout: timeout}
+	})
+}
+
+// TestClientMetadataFailureRemembered: a document that could not be used
+// is not fetched again for a minute, however often it is named.
+func TestClientMetadataFailureRemembered(t *testing.T) {
+	m := newMetadataHost(t)
+	e := metadataEnv(t, time.Second)
+	gone := m.ts.URL + "/gone.json"
+	for range 3 {
+		if e.knownClient(gone, redirect) {
+			t.Fatal("a missing document named a client")
+		}
+	}
+	if n := m.misses.Load(); n != 1 {
+		t.Errorf("fetched %d times within a minute, want 1", n)
+	}
+	e.clock.add(failureTTL + time.Second)
+	e.knownClient(gone, redirect)
+	if n := m.misses.Load(); n != 2 {
+		t.Errorf("fetched %d times after a minute, want 2", n)
+	}
+}
+
+// TestClientMetadataOneFetchAtATime: sign-ins that name the same document
+// while it is being fetched wait for that one fetch.
+func TestClientMetadataOneFetchAtATime(t *testing.T) {
+	m := newMetadataHost(t)
+	e := metadataEnv(t, 2*time.Second)
+	late := m.ts.URL + "/late.json"
+	var wg sync.WaitGroup
+	var known atomic.Int32
+	for range 8 {
+		wg.Go(func() {
+			if p := e.get(e.browser(), e.authQuery(late, redirect)); p.status == http.StatusOK {
+				known.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := m.fetches.Load(); n != 1 || known.Load() != 8 {
+		t.Errorf("8 sign-ins at once: %d fetches (want 1), %d pages shown (want 8)", n, known.Load())
+	}
+}
+
+// TestClientMetadataFetchBudget: documents not in the cache are fetched
+// within a process-wide budget; beyond it the page asks to come back in a
+// minute and nothing is fetched.
+func TestClientMetadataFetchBudget(t *testing.T) {
+	m := newMetadataHost(t)
+	e := metadataEnv(t, time.Second)
+	for i := range fetchBurst {
+		if e.knownClient(fmt.Sprintf("%s/gone.json?n=%d", m.ts.URL, i), redirect) {
+			t.Fatal("a missing document named a client")
+		}
+	}
+	p := e.get(e.browser(), e.authQuery(m.ts.URL+"/gone.json?n=over", redirect))
+	if p.status != http.StatusServiceUnavailable || p.header.Get("Retry-After") == "" || !strings.Contains(p.body, "Try again in a minute") {
+		t.Errorf("past the budget: %d %q, want 503 with Retry-After", p.status, p.header.Get("Retry-After"))
+	}
+	if n := m.misses.Load(); n != fetchBurst {
+		t.Errorf("%d fetches, want %d (none past the budget)", n, fetchBurst)
+	}
+	e.clock.add(time.Second) // one more fetch's worth
+	if !e.knownClient(m.ts.URL+"/good.json", redirect) {
+		t.Error("a good document a second later was not fetched")
 	}
 }
