@@ -281,3 +281,39 @@ func BenchmarkConnPingPong(b *testing.B) {
 		}
 	}
 }
+
+// TestDialerWithHTTPS: TLS, and HTTP/2 over it, run on raw connections
+// (Klipy's API is https).
+func TestDialerWithHTTPS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Proto)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	for _, h2 := range []bool{false, true} {
+		tr := srv.Client().Transport.(*http.Transport).Clone()
+		tr.ForceAttemptHTTP2 = h2
+		if !h2 {
+			tr.TLSClientConfig.NextProtos = []string{"http/1.1"}
+		}
+		raw := false
+		dial := Dialer(&net.Dialer{Timeout: 5 * time.Second})
+		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := dial(ctx, network, addr)
+			_, raw = c.(*conn)
+			return c, err
+		}
+		resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proto, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		tr.CloseIdleConnections()
+		want := map[bool]string{false: "HTTP/1.1", true: "HTTP/2.0"}[h2]
+		if string(proto) != want || !raw {
+			t.Errorf("h2 %v: served over %s (raw connection %v), want %s over a raw one", h2, proto, raw, want)
+		}
+	}
+}
