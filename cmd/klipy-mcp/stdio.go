@@ -7,6 +7,7 @@ import (
 	"log"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/internal/rawio"
@@ -38,15 +39,19 @@ func runStdio(ctx context.Context, e *env) error {
 		defer undo()
 	}
 	procs, toCalls := stdioProcs(os.LookupEnv, inPoller)
-	restore := func() {}
-	defer func() { restore() }()
+	var restore atomic.Pointer[func()] // set by the input's reader, at the first call
+	defer func() {
+		if r := restore.Load(); r != nil {
+			(*r)()
+		}
+	}()
 	logger.Info("serving MCP over stdio", "version", buildVersion(), "sandbox", e.cfg.Sandbox, "key", keyFingerprint(e.cfg.APIKey),
 		"input", streamKind(inPoller), "output", streamKind(outPoller), "gomaxprocs", procs)
 	s := server.NewStdioServer(srv)
 	s.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
 	l := &ledger{}
 	input := &drainingInput{r: in, l: l, ctx: ctx, grace: shutdownGrace, logger: logger,
-		firstCall: func() { restore = toCalls() }}
+		firstCall: func() { r := toCalls(); restore.Store(&r) }}
 	err = s.Listen(ctx, input, answerCountingOutput{w: out, l: l})
 	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
 		logger.Info("stdio session ended")
