@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
-	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/gomodule/redigo/redis"
 	"github.com/klipy-ai/klipy-mcp/hosting"
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
 
@@ -90,9 +89,6 @@ func hostingConfig(c *config, loopback bool, logger *slog.Logger) (hosting.Confi
 	}
 	opts := klipyOptions(c, logger)
 	opts.APIKey = ""
-	if !c.Sandbox {
-		opts.HTTPClient = &http.Client{Transport: rawTransport()}
-	}
 	hc := hosting.Config{
 		Tools:           c.toolsConfig(),
 		Klipy:           opts,

@@ -37,10 +37,10 @@ func tuneGC(lookup func(string) (string, bool)) (percent int, set bool) {
 // between waits on its client and on Klipy. With more processors, the
 // runtime wakes an idle thread to look for work at every step of a call,
 // and that thread competes for a small machine's cores with the client and
-// Klipy's answer: on two cores, one processor cuts a call's round trip by
-// about a fifth and its CPU by a third. With a blocking input (a terminal)
-// a single processor would wait behind the read, so it is kept only for
-// poller input.
+// Klipy's answer: on two cores, with the input in the poller, one processor
+// cut a call's round trip by about a fifth and its CPU by a third. With a
+// blocking input (a terminal) a single processor would wait behind the
+// read, so it is kept only for poller input.
 func stdioProcs(lookup func(string) (string, bool), pollable bool) (procs int, toCalls func() (restore func())) {
 	if _, chosen := lookup("GOMAXPROCS"); chosen || !pollable {
 		return runtime.GOMAXPROCS(0), func() func() { return func() {} }

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"github.com/klipy-ai/klipy-mcp/klipy"
 	"github.com/klipy-ai/klipy-mcp/klipy/klipytest"
 )
@@ -33,6 +33,8 @@ func klipyOptions(c *config, logger *slog.Logger) klipy.Options {
 		OrgLimit: max(klipy.DefaultOrgLimit, c.RateLimit),
 		Timeout:  c.Timeout,
 		Logger:   logger,
+		// Every command's own transport, read and written raw (rawTransport).
+		HTTPClient: &http.Client{Transport: rawTransport()},
 	}
 	if c.Sandbox {
 		opts.BaseURL = sandboxBaseURL
@@ -57,7 +59,6 @@ func rawTransport() *http.Transport {
 func newClient(c *config, logger *slog.Logger) (*klipy.Client, error) {
 	opts := klipyOptions(c, logger)
 	if !c.Sandbox {
-		opts.HTTPClient = &http.Client{Transport: rawTransport()}
 		logger.Debug("klipy client", "base_url", opts.BaseURL, "key", keyFingerprint(opts.APIKey))
 	}
 	return klipy.New(opts)
