@@ -25,18 +25,30 @@ setup_redis() {
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null || return 1
 	fi
-	local port
-	port=$(free_port) || return 1
-	start_service redis "$CI_WORK/logs/redis-server.log" \
-		redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --protected-mode yes
-	wait_for "redis on port $port" 20 redis_ping "$port" || return 1
+	local port attempt
+	for attempt in 1 2 3; do
+		port=$(free_port) || return 1
+		start_service redis "$CI_WORK/logs/redis-server.log" \
+			redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --protected-mode yes
+		if wait_for "redis on port $port" 20 redis_ping "$port"; then break; fi
+		echo "redis-server did not answer on port $port (attempt $attempt); its log:" >&2
+		tail -n 20 "$CI_WORK/logs/redis-server.log" >&2 || true
+		stop_pid "${SERVICE_PIDS[-1]}"
+		if [ "$attempt" -eq 3 ]; then return 1; fi
+	done
 	export KLIPY_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
 	echo "redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$port; KLIPY_TEST_REDIS_URL=$KLIPY_TEST_REDIS_URL"
 }
 
-# redis_ping succeeds once Redis on 127.0.0.1:$1 answers PING.
+# redis_ping succeeds once Redis on 127.0.0.1:$1 answers PING. It speaks the
+# protocol through bash's /dev/tcp, so it needs no redis-cli.
 redis_ping() {
-	[ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ]
+	local reply
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+	printf 'PING\r\n' >&3
+	IFS= read -r -t 2 reply <&3 || true
+	exec 3>&-
+	[ "${reply%$'\r'}" = +PONG ]
 }
 
 # build_binaries builds every package, the product binary and the

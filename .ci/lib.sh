@@ -80,11 +80,17 @@ summary() {
 	[ "$fail" -eq 0 ]
 }
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on. It picks
+# below the kernel's ephemeral range, so that no outgoing connection (npm,
+# apt, the Go proxy) can hold the port by the time a service binds it.
 free_port() {
-	local p i
+	local p i lo=32768
+	if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+		read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+	fi
+	if [ "$lo" -le 12000 ]; then lo=32768; fi
 	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
