@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/klipy"
@@ -37,6 +38,9 @@ func requestKey(r *http.Request) string {
 type caller struct {
 	id     keyID
 	client *klipy.Client
+	// refused is set when Klipy answers 401 to a key reached through an
+	// access token, so that the request ends the grant (see tokenAuth).
+	refused atomic.Bool
 
 	// Guarded by callers.mu.
 	lastUsed time.Time
@@ -60,7 +64,7 @@ func newTier(size int) *tier {
 // in a small tier of their own, so that a flood of unknown keys never
 // pushes a known caller out. Rejected keys are answered 401 from memory.
 type callers struct {
-	newClient func(key string) (*klipy.Client, error)
+	newClient func(c *caller, key string) (*klipy.Client, error)
 	ttl       time.Duration
 	now       func() time.Time
 
@@ -70,7 +74,7 @@ type callers struct {
 	rejected   *rejections
 }
 
-func newCallers(cfg Config, newClient func(string) (*klipy.Client, error)) *callers {
+func newCallers(cfg Config, newClient func(*caller, string) (*klipy.Client, error)) *callers {
 	return &callers{newClient: newClient, ttl: cfg.ClientIdleTTL, now: cfg.now,
 		known: newTier(cfg.ClientCacheSize), unverified: newTier(cfg.UnverifiedCacheSize),
 		rejected: newRejections(cfg.RejectedKeyTTL, cfg.RejectedCacheSize)}
@@ -98,11 +102,13 @@ func (cs *callers) get(id keyID, key string) (*caller, error) {
 	}
 	cs.mu.Unlock()
 
-	client, err := cs.newClient(key)
+	c := &caller{id: id, lastUsed: now}
+	client, err := cs.newClient(c, key)
 	if err != nil {
 		return nil, err
 	}
-	return cs.insert(&caller{id: id, client: client, lastUsed: now}), nil
+	c.client = client
+	return cs.insert(c), nil
 }
 
 // insert adds c to the unverified tier unless a concurrent request added

@@ -15,7 +15,7 @@ func TestCallersCacheIsBounded(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	built := 0
 	cfg := Config{ClientCacheSize: 2, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
-	cs := newCallers(cfg, func(key string) (*klipy.Client, error) {
+	cs := newCallers(cfg, func(_ *caller, key string) (*klipy.Client, error) {
 		built++
 		return klipy.New(klipy.Options{APIKey: key})
 	})
@@ -85,7 +85,7 @@ func TestKeysNeverLogged(t *testing.T) {
 func TestCallersTiers(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	cfg := Config{ClientCacheSize: 2, UnverifiedCacheSize: 3, ClientIdleTTL: time.Hour, now: clock.Now}.withDefaults()
-	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
+	cs := newCallers(cfg, func(_ *caller, key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
 	good, err := cs.get(idOf("klipy_api_good"), "klipy_api_good")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestCallersTiers(t *testing.T) {
 func TestRejectedKeysExpireAndAreBounded(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 7, 28, 9, 0, 0, 0, time.UTC)}
 	cfg := Config{RejectedKeyTTL: time.Minute, RejectedCacheSize: 2, now: clock.Now}.withDefaults()
-	cs := newCallers(cfg, func(key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
+	cs := newCallers(cfg, func(_ *caller, key string) (*klipy.Client, error) { return klipy.New(klipy.Options{APIKey: key}) })
 	reject := func(key string) {
 		c, err := cs.get(idOf(key), key)
 		if err != nil {

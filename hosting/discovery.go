@@ -39,7 +39,7 @@ func (g *discoveryGate) rejected() {
 }
 
 // newCallerClient builds the client of a caller's key.
-func (h *Handler) newCallerClient(key string) (*klipy.Client, error) {
+func (h *Handler) newCallerClient(_ *caller, key string) (*klipy.Client, error) {
 	return h.callerClient(key, h.cfg.Klipy.Hooks)
 }
 

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/klipy-ai/klipy-mcp/hosting/oauth"
@@ -21,10 +19,7 @@ const keyPrefix = "klipy_api_"
 // of those keys, so that the grant ends and the client signs in again.
 type tokenAuth struct {
 	srv     *oauth.Server
-	callers *callers // clients of keys reached through a token
-	// keys holds, per key reached through a token, whether Klipy answered
-	// 401 to it. Entries exist only for keys that signed in successfully.
-	keys sync.Map // keyID → *atomic.Bool
+	callers *callers // clients of keys reached through a token; see caller.refused
 }
 
 // initOAuth mounts the authorization server's endpoints and prepares token
@@ -37,15 +32,13 @@ func (h *Handler) initOAuth(mux *http.ServeMux) {
 }
 
 // newTokenClient is newCallerClient for a key reached through a token, with
-// a hook that remembers a 401 from Klipy.
-func (h *Handler) newTokenClient(key string) (*klipy.Client, error) {
-	v, _ := h.oauth.keys.LoadOrStore(idOf(key), new(atomic.Bool))
-	rejected := v.(*atomic.Bool)
+// a hook that marks c when Klipy answers 401.
+func (h *Handler) newTokenClient(c *caller, key string) (*klipy.Client, error) {
 	outer := h.cfg.Klipy.Hooks
 	next := outer.Request
 	outer.Request = func(op string, status int, d time.Duration) {
 		if status == http.StatusUnauthorized {
-			rejected.Store(true)
+			c.refused.Store(true)
 		}
 		if next != nil {
 			next(op, status, d)
@@ -104,23 +97,20 @@ func (h *Handler) unauthorized(w http.ResponseWriter, code, desc string) {
 
 // keyRejected ends the grant of a request whose key Klipy refused.
 func (h *Handler) keyRejected(r *http.Request, req *request) {
-	if h.oauth == nil || req.grant == "" {
+	if h.oauth == nil || req.grant == "" || req.caller == nil {
 		return
 	}
 	h.oauth.srv.DropGrant(r.Context(), req.grant)
-	if v, ok := h.oauth.keys.Load(req.id); ok {
-		v.(*atomic.Bool).Store(false)
-	}
+	req.caller.refused.Store(false)
 }
 
 // rejectedUpstream reports whether Klipy answered 401 to req's key during
 // this request, and clears the mark.
 func (h *Handler) rejectedUpstream(req *request) bool {
-	if h.oauth == nil || req.grant == "" {
+	if h.oauth == nil || req.grant == "" || req.caller == nil {
 		return false
 	}
-	v, ok := h.oauth.keys.Load(req.id)
-	return ok && v.(*atomic.Bool).Swap(false)
+	return req.caller.refused.Swap(false)
 }
 
 // tokenWriter answers a token request whose key Klipy refused during the
