@@ -30,7 +30,7 @@ setup_redis() {
 		port=$(free_port) || return 1
 		start_service redis "$CI_WORK/logs/redis-server.log" \
 			redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --protected-mode yes
-		if wait_for "redis on port $port" 20 redis_ping "$port"; then break; fi
+		if wait_for "redis on port $port" 20 service_answers "${SERVICE_PIDS[-1]}" redis_ping "$port"; then break; fi
 		echo "redis-server did not answer on port $port (attempt $attempt); its log:" >&2
 		tail -n 20 "$CI_WORK/logs/redis-server.log" >&2 || true
 		stop_pid "${SERVICE_PIDS[-1]}"

@@ -101,15 +101,33 @@ free_port() {
 }
 
 # wait_for DESC SECONDS CMD... retries CMD every 0.2 s until it succeeds or
-# SECONDS pass.
+# SECONDS pass. CMD returning 2 means it never will, and ends the wait.
 wait_for() {
-	local desc=$1 secs=$2 i
+	local desc=$1 secs=$2 i rc
 	shift 2
 	for i in $(seq 1 $((secs * 5))); do
-		if "$@" >/dev/null 2>&1; then return 0; fi
+		rc=0
+		"$@" >/dev/null 2>&1 || rc=$?
+		case $rc in
+		0) return 0 ;;
+		2)
+			echo "gave up waiting for $desc: its process has exited" >&2
+			return 1
+			;;
+		esac
 		sleep 0.2
 	done
 	echo "timed out after ${secs}s waiting for $desc" >&2
+	return 1
+}
+
+# service_answers PID CMD... runs CMD, and returns 2 when it fails because
+# the service PID has exited (for wait_for).
+service_answers() {
+	local pid=$1
+	shift
+	"$@" && return 0
+	kill -0 "$pid" 2>/dev/null || return 2
 	return 1
 }
 
