@@ -27,23 +27,23 @@ func startRedis(ctx context.Context) (url string, stop func(), err error) {
 	if err != nil {
 		return "", nil, errNoRedis
 	}
-	addr, err := freeAddr()
+	var out *capped
+	p, addr, err := launch(ctx, func(addr string) *exec.Cmd {
+		_, port, _ := net.SplitHostPort(addr)
+		cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no")
+		out = &capped{max: 8 << 10}
+		cmd.Stdout, cmd.Stderr = out, out
+		return cmd
+	}, waitPong)
 	if err != nil {
-		return "", nil, err
-	}
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no")
-	cmd.Stdout, cmd.Stderr = &capped{max: 8 << 10}, &capped{max: 8 << 10}
-	if err := cmd.Start(); err != nil {
+		if out != nil {
+			err = fmt.Errorf("%w; output: %s", err, out)
+		}
 		return "", nil, fmt.Errorf("redis-server: %w", err)
 	}
 	stop = func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}
-	if err := waitPong(ctx, addr); err != nil {
-		stop()
-		return "", nil, fmt.Errorf("redis-server: %w; output: %s", err, cmd.Stdout)
+		p.cmd.Process.Kill()
+		<-p.done
 	}
 	return "redis://" + addr + "/0", stop, nil
 }

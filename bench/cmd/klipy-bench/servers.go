@@ -65,42 +65,91 @@ func (t *target) startStdio(extra ...string) (*bench.StdioServer, time.Time, err
 	return bench.StartStdio(command(t.bin, append(append([]string{}, t.stdioArgs...), extra...)))
 }
 
+// proc is a server process started by launch.
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed once the process has exited
+}
+
+// stop interrupts the server, kills it after 5 s, and waits for it.
+func (p *proc) stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.done
+	}
+}
+
+// launchAttempts is how many ports launch tries.
+const launchAttempts = 3
+
+// launch starts the server newCmd builds for a loopback address whose port
+// was free just now, and waits until ready succeeds. The port can be taken
+// between that check and the server's bind (by an outgoing connection of
+// this machine), so a server that exits before it is ready is started again
+// on another port.
+func launch(ctx context.Context, newCmd func(addr string) *exec.Cmd, ready func(ctx context.Context, addr string) error) (*proc, string, error) {
+	for attempt := 1; ; attempt++ {
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, "", err
+		}
+		p := &proc{cmd: newCmd(addr), done: make(chan struct{})}
+		if err := p.cmd.Start(); err != nil {
+			return nil, "", err
+		}
+		go func() { p.cmd.Wait(); close(p.done) }()
+		rctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-p.done:
+				cancel()
+			case <-rctx.Done():
+			}
+		}()
+		err = ready(rctx, addr)
+		cancel()
+		if err == nil {
+			return p, addr, nil
+		}
+		exited := false
+		select {
+		case <-p.done:
+			exited = true
+		default:
+			p.stop()
+		}
+		if !exited || attempt == launchAttempts || ctx.Err() != nil {
+			return nil, "", fmt.Errorf("%w (on %s, attempt %d)", err, addr, attempt)
+		}
+	}
+}
+
 // httpProc is a server running in HTTP mode.
 type httpProc struct {
-	cmd *exec.Cmd
+	*proc
 	url string // the /mcp endpoint
 }
 
 // startHTTP starts t in HTTP mode on a free loopback port and waits until it
 // answers /healthz.
 func (t *target) startHTTP(ctx context.Context) (*httpProc, error) {
-	addr, err := freeAddr()
+	var cmd *exec.Cmd
+	p, addr, err := launch(ctx, func(addr string) *exec.Cmd {
+		cmd = command(t.bin, append(append([]string{}, t.httpArgs...), "--addr", addr))
+		return cmd
+	}, func(ctx context.Context, addr string) error {
+		return waitHealthy(ctx, "http://"+addr+"/healthz")
+	})
 	if err != nil {
+		if cmd != nil {
+			err = fmt.Errorf("%s http: %w; stderr: %s", t.name, err, cmd.Stderr)
+		}
 		return nil, err
 	}
-	cmd := command(t.bin, append(append([]string{}, t.httpArgs...), "--addr", addr))
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &httpProc{cmd: cmd, url: "http://" + addr + "/mcp"}
-	if err := waitHealthy(ctx, "http://"+addr+"/healthz"); err != nil {
-		p.stop()
-		return nil, fmt.Errorf("%s http: %w; stderr: %s", t.name, err, cmd.Stderr)
-	}
-	return p, nil
-}
-
-// stop ends the server and waits for it.
-func (p *httpProc) stop() {
-	p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		p.cmd.Process.Kill()
-		<-done
-	}
+	return &httpProc{proc: p, url: "http://" + addr + "/mcp"}, nil
 }
 
 // freeAddr returns a loopback address with a port that was free just now.
