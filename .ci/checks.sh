@@ -42,14 +42,12 @@ setup_redis() {
 
 # redis_ping succeeds once Redis on 127.0.0.1:$1 answers PING. It speaks the
 # protocol through bash's /dev/tcp, so it needs no redis-cli.
-redis_ping() {
-	local reply
-	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+redis_ping() (
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
 	printf 'PING\r\n' >&3
 	IFS= read -r -t 2 reply <&3 || true
-	exec 3>&-
 	[ "${reply%$'\r'}" = +PONG ]
-}
+)
 
 # build_binaries builds every package, the product binary and the
 # conformance fixture server.
