@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 )
 
 // pollable returns a version of f, one of the stdio streams, that waits in
@@ -26,7 +28,7 @@ import (
 // description is shared with whoever else holds the socket.
 func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
 	none := func() {}
-	if f.SetDeadline(noDeadline) == nil {
+	if rawio.Polled(f) {
 		return f, none, true // already in the poller
 	}
 	fd := int(f.Fd())
@@ -44,7 +46,7 @@ func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
 		if err != nil {
 			return f, none, false
 		}
-		if p.SetDeadline(noDeadline) != nil {
+		if !rawio.Polled(p) {
 			p.Close()
 			return f, none, false
 		}
@@ -60,7 +62,7 @@ func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
 		}
 		s := os.NewFile(dup, f.Name())
 		restore := func() { s.Close(); syscall.SetNonblock(fd, false) }
-		if s.SetDeadline(noDeadline) != nil {
+		if !rawio.Polled(s) {
 			restore()
 			return f, none, false
 		}

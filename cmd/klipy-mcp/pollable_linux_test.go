@@ -5,6 +5,8 @@ import (
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 )
 
 // nonblocking reports whether fd's open file description is non-blocking.
@@ -17,10 +19,10 @@ func nonblocking(t *testing.T, fd int) bool {
 	return flags&syscall.O_NONBLOCK != 0
 }
 
-// pollable reports whether r is read through the runtime's poller.
+// isPollable reports whether r is a file read through the runtime's poller.
 func isPollable(r io.Reader) bool {
 	f, ok := r.(*os.File)
-	return ok && f.SetReadDeadline(noDeadline) == nil
+	return ok && rawio.Polled(f)
 }
 
 // readThrough writes msg on w and reads it back from r.
@@ -139,7 +141,7 @@ func TestPollableOutputPipe(t *testing.T) {
 	defer r.Close()
 	defer wf.Close()
 	w, undo, ok := pollable(wf, true)
-	if !ok || w == wf || w.SetWriteDeadline(noDeadline) != nil {
+	if !ok || w == wf || !rawio.Polled(w) {
 		t.Fatalf("pollable(pipe, write) = %v, ok=%v; want a new pollable file", w.Name(), ok)
 	}
 	if nonblocking(t, fds[1]) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"sync/atomic"
-	"time"
 
 	"github.com/klipy-ai/klipy-mcp/internal/rawio"
 	"github.com/klipy-ai/klipy-mcp/tools"
@@ -59,10 +58,6 @@ func runStdio(ctx context.Context, e *env) error {
 	}
 	return err
 }
-
-// noDeadline clears a file's read deadline: setting it succeeds only on a
-// file read through the runtime's poller.
-var noDeadline time.Time
 
 // pollableRaw returns f, one of the stdio streams, in the runtime's poller
 // and read or written with raw system calls (rawio) when pollable can put it

@@ -17,7 +17,13 @@ package rawio
 import (
 	"context"
 	"net"
+	"os"
+	"time"
 )
+
+// Polled reports whether f waits in the runtime's poller: only there can a
+// deadline be set.
+func Polled(f *os.File) bool { return f.SetDeadline(time.Time{}) == nil }
 
 // Dialer returns a DialContext function for an http.Transport that dials
 // with d and reads and writes each connection with Conn.

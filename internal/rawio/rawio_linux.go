@@ -6,19 +6,14 @@ import (
 	"os"
 	"sync"
 	"syscall"
-	"time"
 	"unsafe"
 )
-
-// noDeadline clears a deadline: setting one succeeds only on a descriptor
-// that waits in the poller.
-var noDeadline time.Time
 
 // File returns a reader and writer of f that makes raw system calls, or f
 // itself when f does not wait in the poller (a terminal, a regular file, a
 // blocking pipe).
 func File(f *os.File) io.ReadWriter {
-	if f.SetDeadline(noDeadline) != nil {
+	if !Polled(f) {
 		return f
 	}
 	rc, err := f.SyscallConn()
