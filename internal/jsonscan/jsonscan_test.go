@@ -42,8 +42,10 @@ func TestValueRoom(t *testing.T) {
 // FuzzMembers compares Members with json.Unmarshal into a map: the same
 // validity, and the same keys and values in order where the keys have no
 // escapes and are UTF-8 (encoding/json keeps the last of a repeated key).
+// json.Unmarshal also takes null, which sets the map to nil: that is not an
+// object, and Members refuses it.
 func FuzzMembers(f *testing.F) {
-	for _, s := range []string{`{"a":1,"b":{"c":[true]},"a":"x"}`, `{}`, ` {"k\u0041":null} `, `{"a":1,}`, `[1]`, `{"a" 1}`} {
+	for _, s := range []string{`{"a":1,"b":{"c":[true]},"a":"x"}`, `{}`, ` {"k\u0041":null} `, `{"a":1,}`, `[1]`, `{"a" 1}`, ` null `} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -57,7 +59,7 @@ func FuzzMembers(f *testing.F) {
 			return true
 		})
 		valid := end >= 0 && SkipSpace(b, end) == len(b)
-		if valid != (werr == nil) {
+		if valid != (werr == nil && want != nil) {
 			t.Fatalf("Members(%q) = %d: valid %v, json.Unmarshal: %v", b, end, valid, werr)
 		}
 		if !valid || !plain {
