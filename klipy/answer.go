@@ -104,7 +104,7 @@ func (top *answerTop) member(body, key []byte, i int, buf, rec fields) (fields, 
 	switch string(key) {
 	case "data":
 		if top.dataObj = i < len(body) && body[i] == '{'; top.dataObj {
-			rec, end = scanObject(body, i, 1, buf[:0])
+			rec, end = scanObject(body, i, buf[:0])
 		} else {
 			end = jsonscan.Value(body, i, maxScanDepth)
 		}
@@ -128,43 +128,14 @@ func (top *answerTop) member(body, key []byte, i int, buf, rec fields) (fields, 
 
 // scanObject returns the end of the valid object at b[i] (-1 when it is not
 // one) and its members appended to dst, keys unescaped as splitObject does.
-// depth is the object's own nesting in the answer.
-func scanObject(b []byte, i, depth int, dst fields) (fields, int) {
-	if depth > maxScanDepth {
-		return dst, -1
-	}
-	if i = jsonscan.SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		return dst, i + 1
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return dst, -1
-		}
-		end, escaped := jsonscan.String(b, i)
-		if end < 0 {
-			return dst, -1
-		}
-		kstart := i
-		if i = jsonscan.SkipSpace(b, end); i >= len(b) || b[i] != ':' {
-			return dst, -1
-		}
-		i = jsonscan.SkipSpace(b, i+1)
-		vstart := i
-		if i = jsonscan.Value(b, i, maxScanDepth-depth); i < 0 {
-			return dst, -1
-		}
-		key := b[kstart+1 : end-1 : end-1]
+// The object is the answer's data, one level into it.
+func scanObject(b []byte, i int, dst fields) (fields, int) {
+	end := jsonscan.Members(b, i, maxScanDepth, func(key []byte, escaped bool, value []byte) bool {
 		if escaped || !utf8.Valid(key) {
-			key = unquoteKey(b[kstart:end])
+			key = unquoteKey(append(append([]byte{'"'}, key...), '"'))
 		}
-		dst = append(dst, member{key, b[vstart:i:i]})
-		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
-			continue
-		}
-		if i < len(b) && b[i] == '}' {
-			return dst, i + 1
-		}
-		return dst, -1
-	}
+		dst = append(dst, member{key[:len(key):len(key)], value[:len(value):len(value)]})
+		return true
+	})
+	return dst, end
 }
