@@ -227,7 +227,10 @@ func (c *Client) prepare(spec opSpec, cl call) (url.URL, []byte, error) {
 			u.RawPath = rawPath(u.Path, c.reqBase.EscapedPath()+pre+esc+post)
 		}
 	} else {
-		u.Path, u.RawPath = u.Path+spec.path, rawPath(u.Path+spec.path, c.reqBase.EscapedPath()+spec.path)
+		u.Path += spec.path // operation paths need no escaping (TestOperationPathsArePlain)
+		if c.reqBase.RawPath != "" {
+			u.RawPath = rawPath(u.Path, c.reqBase.EscapedPath()+spec.path)
+		}
 	}
 	if cl.body == nil {
 		return u, nil, nil

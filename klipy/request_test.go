@@ -57,6 +57,18 @@ func oldURL(base *url.URL, path, id string) string {
 
 // TestReadAll checks readAll against io.ReadAll, with the size known,
 // unknown or wrong, and the limit met.
+// TestOperationPathsArePlain: prepare appends an operation's path to the
+// base's without escaping it, which is right only while no path needs it.
+func TestOperationPathsArePlain(t *testing.T) {
+	for op, spec := range ops {
+		for _, part := range strings.Split(strings.Replace(spec.path, "{id}", "", 1), "/") {
+			if url.PathEscape(part) != part {
+				t.Errorf("%s: path %q needs escaping", op, spec.path)
+			}
+		}
+	}
+}
+
 func TestReadAll(t *testing.T) {
 	for _, n := range []int{0, 1, 511, 512, 513, 4096, 100000} {
 		body := strings.Repeat("x", n)
