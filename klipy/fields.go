@@ -95,13 +95,7 @@ func objectInto(dst fields, b []byte) (fields, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
-	if m == nil {
-		return nil, errors.New("klipy: expected a JSON object, got null")
-	}
-	for k, v := range m { // unreachable for valid input, kept for safety
-		dst = append(dst, member{[]byte(k), v})
-	}
-	return dst, nil
+	return nil, errors.New("klipy: expected a JSON object, got null") // the only other JSON it takes
 }
 
 // splitObject appends the members of the valid JSON object b to dst in one
