@@ -9,7 +9,8 @@ import (
 
 // This file is the fast path of reading a single-record answer: one pass
 // over the body validates it, finds the envelope's members and splits the
-// record into its members, in memory the caller provides. Anything it does
+// record into its members, in memory the caller provides (an answer without
+// an envelope, the record itself, is split in a second pass). Anything it does
 // not expect (an answer that is not an object, escaped envelope keys,
 // {"success": false}, a record that is not an object, deep nesting) it
 // leaves to the general reader, unwrap and decodeValid, which it agrees

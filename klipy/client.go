@@ -82,8 +82,8 @@ type Client struct {
 	Companies    *CompaniesService
 	Interactions *InteractionsService
 
-	base      *url.URL
-	reqBase   url.URL // base as a request reads it (http.NewRequest's empty port removed)
+	base      *url.URL // as configured; requests use reqBase, and FuzzPrepareURL checks it against base
+	reqBase   url.URL  // base as a request reads it (http.NewRequest's empty port removed)
 	key       string
 	keyBucket string
 	auth      AuthScheme

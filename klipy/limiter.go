@@ -15,7 +15,10 @@ import (
 // (in-process) and Redis-backed implementations share this interface.
 //
 // When the wait cannot end before ctx's deadline, Wait should return at once
-// with a *RateLimitError saying how long it would have taken.
+// with a *RateLimitError saying how long it would have taken. It must check
+// that deadline itself before blocking: for a call whose caller set no
+// deadline, ctx reports the call's budget as its deadline, but no timer
+// closes its Done channel then.
 type Limiter interface {
 	Wait(ctx context.Context, key string, perMinute int) error
 }
