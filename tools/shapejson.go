@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -239,17 +240,26 @@ func (w *shapeWriter) object() error {
 	}
 }
 
+// insertionSortMax is the most members reorder sorts by insertion.
+const insertionSortMax = 32
+
 // reorder rewrites the members written after out[open] ('{') sorted by
 // key, keeping the last of equal keys.
 func (w *shapeWriter) reorder(open int, ms []member) {
 	w.moved = append(w.moved[:0], w.out[open:]...)
 	written := w.moved
-	// Insertion sort (stable: the last of equal keys stays last): a
-	// record's object has a few dozen members at most.
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && w.compare(ms[j-1], ms[j]) > 0; j-- {
-			ms[j-1], ms[j] = ms[j], ms[j-1]
+	// Stable, so that the last of equal keys stays last. A record's own
+	// objects have a few dozen members, which an insertion sort orders
+	// without the generic sort's overhead; an object of the API's own
+	// (custom fields) can be of any size, and gets O(n log n).
+	if len(ms) <= insertionSortMax {
+		for i := 1; i < len(ms); i++ {
+			for j := i; j > 0 && w.compare(ms[j-1], ms[j]) > 0; j-- {
+				ms[j-1], ms[j] = ms[j], ms[j-1]
+			}
 		}
+	} else {
+		slices.SortStableFunc(ms, w.compare)
 	}
 	w.out = append(w.out[:open], '{')
 	first := true

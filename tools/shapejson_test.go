@@ -3,7 +3,10 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzShapeJSON checks that shapeJSON writes the bytes encoding/json writes
@@ -17,6 +20,7 @@ func FuzzShapeJSON(f *testing.F) {
 		`{"id":"per_1","x":"exactly12chr","y":"thirteen char","z":"a < b","é":"a<b>"}`, `{"k\"":"v","k":"\\"}`,
 		`{"b":{"d":1,"c":2},"a":{"b":{"z":[{"y":1,"x":2}],"a":"~"}},"a":"again"}`,
 		`{"abcdefghij":1,"abcdefghi":2,"abcdefgh":3,"abcdefgz":4,"abcdefgh\u00e9":5,"abcdefgh~":6}`,
+		strings.TrimSuffix(reversedObject(insertionSortMax+8), "}") + `,"k00003":"last"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -45,6 +49,52 @@ func FuzzShapeJSON(f *testing.F) {
 			t.Errorf("shapeJSON(%q)\n = %s\nwant %s", b, got, wantJSON)
 		}
 	})
+}
+
+// reversedObject returns an object of n members whose keys come in reverse
+// order: k(n-1), ..., k00001, k00000.
+func reversedObject(n int) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i := n - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, `"k%05d":%d`, i, i)
+		if i > 0 {
+			b.WriteByte(',')
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// TestShapeJSONLargeObject: an object of the API's own can have any number
+// of members; sorting them stays O(n log n) (an insertion sort of 60,000
+// took over ten seconds) and keeps the last of equal keys.
+func TestShapeJSONLargeObject(t *testing.T) {
+	obj := reversedObject(60000)
+	b := []byte(`{"extra":` + obj[:len(obj)-1] + `,"k00007":"last"}}`)
+	sh := shaper{limit: 1 << 20, how: func(string) string { return "" }}
+	start := time.Now()
+	got, err := sh.shapeJSON(json.RawMessage(b))
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("shaping 60,000 members took %v", d)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sh.shape(json.RawMessage(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, err := encodeValue(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, wantJSON) {
+		t.Errorf("shapeJSON differs from shape + encode (%d and %d bytes)", len(got), len(wantJSON))
+	}
+	if !bytes.Contains(got, []byte(`"k00006":6,"k00007":"last","k00008":8`)) {
+		t.Error("the last of equal keys did not win, or the keys are not in order")
+	}
 }
 
 // keysCollide reports whether two keys of one object in v are the same once
