@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 )
 
 // decodeValue decodes b, valid JSON written by a record's MarshalJSON, into
@@ -41,11 +43,7 @@ type valueReader struct {
 	i int
 }
 
-func (d *valueReader) space() {
-	for d.i < len(d.b) && (d.b[d.i] == ' ' || d.b[d.i] == '\t' || d.b[d.i] == '\n' || d.b[d.i] == '\r') {
-		d.i++
-	}
-}
+func (d *valueReader) space() { d.i = jsonscan.SkipSpace(d.b, d.i) }
 
 func (d *valueReader) value() (any, error) {
 	d.space()
@@ -175,8 +173,8 @@ func (d *valueReader) literal() (any, error) {
 // literalToken reads true, false or null, or returns "" having read nothing.
 func (d *valueReader) literalToken() string {
 	for _, l := range [...]string{"true", "false", "null"} {
-		if len(d.b)-d.i >= len(l) && string(d.b[d.i:d.i+len(l)]) == l {
-			d.i += len(l)
+		if end := jsonscan.Literal(d.b, d.i, l); end > 0 {
+			d.i = end
 			return l
 		}
 	}
@@ -191,17 +189,14 @@ func (d *valueReader) number() (any, error) {
 	return json.Number(t), nil
 }
 
-// numberToken reads a number's characters and reports whether they make
-// one JSON number.
+// numberToken reads the JSON number at d.b[d.i], which starts with '-' or a
+// digit, and reports whether there is one.
 func (d *valueReader) numberToken() ([]byte, bool) {
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		if !(c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
-			break
-		}
-		d.i++
+	end := jsonscan.Number(d.b, d.i)
+	if end < 0 {
+		return nil, false
 	}
-	t := d.b[start:d.i]
-	return t, json.Valid(t)
+	t := d.b[d.i:end]
+	d.i = end
+	return t, true
 }
