@@ -33,11 +33,16 @@ func viewMeta(uri string) func() *mcp.Meta {
 
 var uiViews = []view{
 	{tool: "get_person", uri: "ui://klipy/person", name: "person-view", title: "Klipy person view",
-		description: "A person card with contact links and a timeline of interactions (get_person).", html: views.Person,
-		meta: viewMeta("ui://klipy/person")},
+		description: "A person card with contact links and a timeline of interactions (get_person).", html: views.Person},
 	{tool: "get_company", uri: "ui://klipy/company", name: "company-view", title: "Klipy company view",
-		description: "A company card with its known people and recent interactions (get_company).", html: views.Company,
-		meta: viewMeta("ui://klipy/company")},
+		description: "A company card with its known people and recent interactions (get_company).", html: views.Company},
+}
+
+// init gives each view its tool's _meta, made from its uri.
+func init() {
+	for i := range uiViews {
+		uiViews[i].meta = viewMeta(uiViews[i].uri)
+	}
 }
 
 // uiMeta is the resource's _meta.ui: the view makes no network requests,
