@@ -1,8 +1,6 @@
 package hosting
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -48,41 +46,21 @@ func TestInspectPlain(t *testing.T) {
 	}
 }
 
-// FuzzPlainScanner checks the one-pass scanner's verdict against
-// json.Valid on every text without a backslash (the texts it is used on).
-func FuzzPlainScanner(f *testing.F) {
-	for _, s := range []string{
-		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_person","arguments":{"person_id":"p1"}}}`,
-		`{}`, `[]`, `{"a":[1,2,{"b":null}],"c":true,"d":false}`, ` {"a" : -0.5e+10 } `, `{"a":01}`, `{"a":1.}`,
-		`{"a":-}`, `{"a":1e}`, `{"a":tru}`, `{"a":truex}`, `{"a":1,}`, `[1,]`, `{"a"}`, `{"a":1}{}`, `"x"`, `0`,
-		"{\"a\":\"\x01\"}", "{\"a\":\"\xff\"}", `{"a":[[[[]]]]}`, `{"a":"b"`, ``, ` `, `nul`, `-01`, `1E+2`, `{"":""}`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if bytes.IndexByte(b, '\\') >= 0 {
-			return
-		}
-		s := plainScanner{b: b}
-		if got, want := s.valid(), json.Valid(b); got != want {
-			t.Errorf("plainScanner.valid(%q) = %v, json.Valid = %v", b, got, want)
-		}
-	})
-}
-
-// TestPlainScannerDepth: the scanner refuses nesting deeper than
-// encoding/json accepts, and accepts what it accepts.
-func TestPlainScannerDepth(t *testing.T) {
-	for _, n := range []int{jsonscan.MaxDepth, jsonscan.MaxDepth + 1} {
+// TestInspectDepth: arguments nested as deep as encoding/json accepts are
+// read, one level more is refused, as by json.Unmarshal.
+func TestInspectDepth(t *testing.T) {
+	for n := jsonscan.MaxDepth - 4; n <= jsonscan.MaxDepth; n++ {
 		for _, open := range []string{"[", `{"a":`} {
 			closing := "]"
 			if open != "[" {
 				closing = "}"
 			}
-			b := []byte(strings.Repeat(open, n) + "1" + strings.Repeat(closing, n))
-			s := plainScanner{b: b}
-			if got, want := s.valid(), json.Valid(b); got != want {
-				t.Errorf("%d × %q: plainScanner.valid = %v, json.Valid = %v", n, open, got, want)
+			args := strings.Repeat(open, n) + "1" + strings.Repeat(closing, n)
+			body := []byte(`{"method":"tools/call","params":{"name":"x","arguments":` + args + `}}`)
+			m, tool, _ := inspect(body, http.Header{})
+			wm, wtool, _ := inspectDecoded(body, http.Header{})
+			if m != wm || tool != wtool {
+				t.Errorf("arguments %d × %q deep: inspect = %q, %q; json.Unmarshal: %q, %q", n, open, m, tool, wm, wtool)
 			}
 		}
 	}

@@ -8,18 +8,12 @@ import "github.com/klipy-ai/klipy-mcp/internal/jsonscan"
 // body and finds its method and tool name in one scan instead of json.Valid
 // and a second walk. It walks the objects whose members the caller wants
 // itself and leaves every other value to jsonscan. Every method reports
-// false at the first byte json.Valid would refuse. FuzzPlainScanner
-// compares it with json.Valid.
+// false at the first byte json.Valid would refuse. FuzzInspect and
+// TestInspectDepth compare inspect, which uses it, with json.Unmarshal.
 type plainScanner struct {
 	b     []byte
 	i     int
-	depth int // open objects and arrays
-}
-
-// valid reports whether the whole text is one JSON value.
-func (s *plainScanner) valid() bool {
-	s.space()
-	return s.value() && s.end()
+	depth int // open objects: the values within them may nest that much less
 }
 
 // end reports whether only white space is left.
@@ -66,9 +60,10 @@ func (s *plainScanner) str() ([]byte, bool) {
 // object reads an object, calling member with each key once the scanner is
 // at the key's value; member must read the value.
 func (s *plainScanner) object(member func(key []byte) bool) bool {
-	if s.peek() != '{' || !s.enter() {
+	if s.peek() != '{' {
 		return false
 	}
+	s.depth++ // never near jsonscan.MaxDepth: inspect opens two objects
 	s.i++
 	s.space()
 	if s.peek() == '}' {
@@ -103,10 +98,4 @@ func (s *plainScanner) object(member func(key []byte) bool) bool {
 			return false
 		}
 	}
-}
-
-// enter counts one more open object, refusing more than jsonscan.MaxDepth.
-func (s *plainScanner) enter() bool {
-	s.depth++
-	return s.depth <= jsonscan.MaxDepth
 }
