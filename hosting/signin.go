@@ -27,6 +27,7 @@ type tokenAuth struct {
 func (h *Handler) initOAuth(mux *http.ServeMux) {
 	h.oauth = &tokenAuth{srv: h.cfg.OAuth}
 	h.cfg.OAuth.SetObserver(h.metrics.oauthEvent)
+	h.cfg.OAuth.SetVerifyGate(h.gate.allow) // sign-in and first calls share one budget of key checks
 	h.oauth.callers = newCallers(h.cfg, h.newTokenClient)
 	h.cfg.OAuth.Routes(mux)
 }

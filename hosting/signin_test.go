@@ -20,15 +20,22 @@ import (
 
 const testPublicURL = "https://mcp.example.test"
 
-// oauthHost runs a host with OAuth sign-in whose keys are checked against up.
-func oauthHost(t testing.TB, up *upstream, rateLimit ...int) (h *Handler, mcpURL, base string) {
+// oauthServer returns an authorization server whose keys are checked
+// against up.
+func oauthServer(t testing.TB, up *upstream) *oauth.Server {
 	t.Helper()
 	srv, err := oauth.New(oauth.Config{PublicURL: testPublicURL, Secret: bytes.Repeat([]byte{1}, oauth.SecretSize),
 		Verify: oauth.KlipyVerifier(klipy.Options{BaseURL: up.url}), Logger: testLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{OAuth: srv}
+	return srv
+}
+
+// oauthHost runs a host with OAuth sign-in whose keys are checked against up.
+func oauthHost(t testing.TB, up *upstream, rateLimit ...int) (h *Handler, mcpURL, base string) {
+	t.Helper()
+	cfg := Config{OAuth: oauthServer(t, up)}
 	if len(rateLimit) > 0 {
 		cfg.Klipy.RateLimit, cfg.Klipy.OrgLimit = rateLimit[0], rateLimit[0]
 	}
@@ -94,6 +101,22 @@ func signInToken(t testing.TB, base, key string) (at, rt string) {
 		t.Fatalf("no token: %d %s", resp.StatusCode, body)
 	}
 	return tok.AccessToken, tok.RefreshToken
+}
+
+// TestSignInSharesTheDiscoveryBudget: keys checked at sign-in and keys
+// checked at their first call draw from one budget (--discovery-rate), so
+// that together they ask Klipy no faster than it allows.
+func TestSignInSharesTheDiscoveryBudget(t *testing.T) {
+	up := newUpstream(t)
+	_, mcpURL := host(t, up, Config{OAuth: oauthServer(t, up), DiscoveryRate: 1, DiscoveryBurst: 1})
+	signInToken(t, strings.TrimSuffix(mcpURL, "/mcp"), keyAll) // the one check of the burst
+	resp, _ := post(t, mcpURL, initializeBody, bearer(keyPeople))
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a new key's first call after a sign-in took the budget: %d, want 503", resp.StatusCode)
+	}
+	if up.Count() != 1 {
+		t.Errorf("Klipy checked %d keys, want 1", up.Count())
+	}
 }
 
 func TestOAuthChallengeOn401(t *testing.T) {

@@ -30,8 +30,7 @@ func oauthServer(c *config, hc hosting.Config, rdb *redis.Pool, listening string
 	if err != nil {
 		return nil, err
 	}
-	cfg := oauth.Config{PublicURL: public, Secret: secret, Verify: oauth.KlipyVerifier(hc.Klipy), Logger: hc.Logger,
-		VerifyRate: c.DiscoveryRate}
+	cfg := oauth.Config{PublicURL: public, Secret: secret, Verify: oauth.KlipyVerifier(hc.Klipy), Logger: hc.Logger}
 	if rdb != nil {
 		cfg.Store = oauth.NewRedisStore(rdb, redisOAuthPrefix)
 	}

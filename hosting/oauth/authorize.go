@@ -208,7 +208,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, p *pending) {
 		s.renderSignIn(w, http.StatusBadRequest, p, "Paste your Klipy API key (it starts with klipy_api_).")
 		return
 	}
-	if s.verifies != nil && !s.verifies.AllowN(s.cfg.now(), 1) {
+	if s.verify != nil && !s.verify() {
 		s.observe(EventSignInThrottled)
 		w.Header().Set("Retry-After", "60")
 		s.renderSignIn(w, http.StatusTooManyRequests, p, "Too many keys are being checked on this server right now. Wait a minute, then paste your key again.")

@@ -258,10 +258,11 @@ func TestSignInChecksAreBounded(t *testing.T) {
 	}
 }
 
-// TestSignInChecksUnbounded: a negative VerifyRate lets every key through
-// to Klipy.
+// TestSignInChecksUnbounded: a nil verify gate lets every key through to
+// Klipy.
 func TestSignInChecksUnbounded(t *testing.T) {
-	e := newEnv(t, func(_ *env, c *Config) { c.VerifyRate = -1 })
+	e := newEnv(t)
+	e.srv.SetVerifyGate(nil)
 	client := e.register(redirect)
 	for i := range 3 * VerifyBurst {
 		b := e.browser()

@@ -67,17 +67,13 @@ type Config struct {
 	Observe func(event string)
 	// ClientFetch governs fetching Client ID Metadata Documents.
 	ClientFetch FetchOptions
-	// VerifyRate bounds, per minute and for the whole process, the keys
-	// checked with Klipy at sign-in, in bursts of VerifyBurst. Beyond it the
-	// sign-in page asks the person to try again in a minute, so the page
-	// cannot be used to try keys against Klipy at speed. 0 means
-	// DefaultVerifyRate; a negative rate does not bound.
-	VerifyRate int
 
 	now func() time.Time
 }
 
-// Bounds on sign-in key checks (Config.VerifyRate).
+// The server's own bound on sign-in key checks, until SetVerifyGate
+// replaces it: so many a minute for the whole process, in bursts of
+// VerifyBurst.
 const (
 	DefaultVerifyRate = 60
 	VerifyBurst       = 10
@@ -107,7 +103,7 @@ type Server struct {
 	seal     *sealer
 	store    Store
 	clients  *clientCache
-	verifies *rate.Limiter // nil: unbounded
+	verify   func() bool // may a key be checked with Klipy now (SetVerifyGate)
 	log      *slog.Logger
 	secure   bool // issuer is https: cookies are Secure
 }
@@ -137,12 +133,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, issuer: issuer, resource: issuer + PathMCP, seal: sl, store: cfg.Store,
 		log: cfg.Logger, secure: strings.HasPrefix(issuer, "https://")}
 	s.clients = newClientCache(cfg.ClientFetch, cfg.now)
-	if cfg.VerifyRate == 0 {
-		cfg.VerifyRate = DefaultVerifyRate
-	}
-	if cfg.VerifyRate > 0 {
-		s.verifies = rate.NewLimiter(rate.Limit(float64(cfg.VerifyRate)/60), VerifyBurst)
-	}
+	verifies := rate.NewLimiter(rate.Limit(float64(DefaultVerifyRate)/60), VerifyBurst)
+	s.verify = func() bool { return verifies.AllowN(cfg.now(), 1) }
 	return s, nil
 }
 
@@ -224,3 +216,12 @@ func (s *Server) cors(next http.HandlerFunc) http.HandlerFunc {
 // SetObserver sets the function told of each event (for metrics); the host
 // calls it once, before serving.
 func (s *Server) SetObserver(f func(event string)) { s.cfg.Observe = f }
+
+// SetVerifyGate sets the budget of sign-in key checks: allow reports
+// whether a key may be checked with Klipy now. Beyond it the sign-in page
+// asks the person to try again in a minute, so the page cannot be used to
+// try keys against Klipy at speed. A host passes the budget its other key
+// checks draw from, so that together they stay within it; a nil allow
+// checks every key. Without a call, the server bounds the checks itself
+// (DefaultVerifyRate, VerifyBurst). Call it before serving.
+func (s *Server) SetVerifyGate(allow func() bool) { s.verify = allow }
