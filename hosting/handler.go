@@ -62,7 +62,6 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle(mcpPath, http.HandlerFunc(h.serveMCP))
 	mux.Handle("GET /healthz", h.guard(http.HandlerFunc(serveHealth)))
 	mux.Handle("GET /readyz", h.guard(http.HandlerFunc(h.ready.serve)))
 	mux.Handle("GET /metrics", h.guard(h.metricsAuth(reg)))
@@ -78,7 +77,8 @@ func New(cfg Config) (*Handler, error) {
 // earlier response never cuts a later one. /mcp sets its own when its
 // response writer is made (and pushes it forward as an event stream makes
 // progress); setting it here as well would reprogram the connection's timer
-// twice per call. /mcp is on mux too, for the paths mux cleans into it.
+// twice per call. A path mux would clean into /mcp (//mcp, /./mcp) it
+// redirects there, as it does for every route.
 func (h *Handler) dispatch(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == mcpPath {
