@@ -1,8 +1,6 @@
 package oauth
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -176,16 +174,8 @@ func (s *Server) postAuthorize(w http.ResponseWriter, r *http.Request) {
 // openForm unseals the hidden request and checks its expiry and CSRF token
 // against the cookie.
 func (s *Server) openForm(r *http.Request, ad string) (*pending, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(r.PostForm.Get("request"))
-	if err != nil {
-		return nil, false
-	}
-	plain, err := s.seal.open(raw, ad)
-	if err != nil {
-		return nil, false
-	}
 	var p pending
-	if json.Unmarshal(plain, &p) != nil || !s.cfg.now().Before(p.Expires) {
+	if !s.seal.openText(r.PostForm.Get("request"), ad, &p) || !s.cfg.now().Before(p.Expires) {
 		return nil, false
 	}
 	ck, err := r.Cookie(csrfCookie)
@@ -193,11 +183,6 @@ func (s *Server) openForm(r *http.Request, ad string) (*pending, bool) {
 		return nil, false
 	}
 	return &p, true
-}
-
-func (s *Server) sealForm(p *pending, ad string) string {
-	b, _ := json.Marshal(p)
-	return base64.RawURLEncoding.EncodeToString(s.seal.seal(b, ad))
 }
 
 // signIn checks the pasted key with Klipy and shows the consent step; a

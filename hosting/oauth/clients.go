@@ -2,7 +2,6 @@ package oauth
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net"
@@ -219,8 +218,7 @@ type sealedClient struct {
 // sealClient returns the client_id that carries c, issued at the given
 // Unix time.
 func (s *Server) sealClient(c *Client, issued int64) string {
-	b, _ := json.Marshal(sealedClient{Name: c.ClientName, URI: c.ClientURI, Redirects: c.RedirectURIs, Issued: issued})
-	return sealedClientPrefix + base64.RawURLEncoding.EncodeToString(s.seal.seal(b, adClient))
+	return sealedClientPrefix + s.seal.sealText(sealedClient{Name: c.ClientName, URI: c.ClientURI, Redirects: c.RedirectURIs, Issued: issued}, adClient)
 }
 
 // openClient reads the client a sealed client_id carries; anything
@@ -229,16 +227,8 @@ func (s *Server) openClient(id string) (*Client, error) {
 	if len(id) > maxClientIDLength {
 		return nil, errUnknownClient
 	}
-	sealed, err := base64.RawURLEncoding.DecodeString(id[len(sealedClientPrefix):])
-	if err != nil {
-		return nil, errUnknownClient
-	}
-	b, err := s.seal.open(sealed, adClient)
-	if err != nil {
-		return nil, errUnknownClient
-	}
 	var sc sealedClient
-	if json.Unmarshal(b, &sc) != nil || !s.cfg.now().Before(time.Unix(sc.Issued, 0).Add(ClientTTL)) {
+	if !s.seal.openText(id[len(sealedClientPrefix):], adClient, &sc) || !s.cfg.now().Before(time.Unix(sc.Issued, 0).Add(ClientTTL)) {
 		return nil, errUnknownClient
 	}
 	return &Client{ClientID: id, ClientName: sc.Name, ClientURI: sc.URI, RedirectURIs: sc.Redirects}, nil

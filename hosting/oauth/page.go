@@ -47,7 +47,7 @@ func (s *Server) renderSignIn(w http.ResponseWriter, status int, p *pending, err
 		b.WriteString(`<p role="alert" id="key-error" class="error">` + esc(errText) + "</p>\n")
 		describedBy, invalid = "key-help key-error", ` aria-invalid="true"`
 	}
-	b.WriteString(`<form method="post" action="` + PathAuthorize + `">` + "\n" + hiddenFields(s.sealForm(p, adSignIn), p.CSRF))
+	b.WriteString(`<form method="post" action="` + PathAuthorize + `">` + "\n" + hiddenFields(s.seal.sealText(p, adSignIn), p.CSRF))
 	b.WriteString(`<label for="api_key">Klipy API key</label>` + "\n")
 	b.WriteString(`<input type="password" id="api_key" name="api_key" required autocomplete="off" spellcheck="false" autofocus placeholder="klipy_api_…" aria-describedby="` + describedBy + `"` + invalid + ">\n")
 	b.WriteString(`<p id="key-help" class="muted">The key is checked with Klipy and stored only encrypted. It is never shown to ` + client + ".</p>\n")
@@ -78,7 +78,7 @@ func (s *Server) renderConsent(w http.ResponseWriter, p *pending) {
 		b.WriteString("<p>Klipy did not say what this key may do (scopes unknown). Tools will be tried, and anything the key is not allowed to do will be reported.</p>\n")
 	}
 	b.WriteString(`<p class="muted">You can revoke access at any time by revoking the key in Klipy.</p>` + "\n")
-	b.WriteString(`<form method="post" action="` + PathAuthorize + `">` + "\n" + hiddenFields(s.sealForm(p, adConsent), p.CSRF))
+	b.WriteString(`<form method="post" action="` + PathAuthorize + `">` + "\n" + hiddenFields(s.seal.sealText(p, adConsent), p.CSRF))
 	b.WriteString(`<div class="row">` + "\n" +
 		`<button type="submit" name="decision" value="approve" class="primary" autofocus>Allow</button>` + "\n" +
 		`<button type="submit" name="decision" value="deny">Deny</button>` + "\n</div>\n</form>\n")

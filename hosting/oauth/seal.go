@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -66,6 +67,24 @@ func (s *sealer) open(sealed []byte, ad string) ([]byte, error) {
 		return nil, errors.New("oauth: sealed value too short")
 	}
 	return s.aead.Open(nil, sealed[:n], sealed[n:], []byte(ad))
+}
+
+// sealText returns v as JSON, sealed to ad, in base64url: the text of a
+// sealed form field or client_id.
+func (s *sealer) sealText(v any, ad string) string {
+	b, _ := json.Marshal(v)
+	return base64.RawURLEncoding.EncodeToString(s.seal(b, ad))
+}
+
+// openText reverses sealText into v; false for anything not sealed by this
+// secret for ad.
+func (s *sealer) openText(text, ad string, v any) bool {
+	sealed, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return false
+	}
+	plain, err := s.open(sealed, ad)
+	return err == nil && json.Unmarshal(plain, v) == nil
 }
 
 // Token prefixes make a leaked token recognisable by secret scanners and
