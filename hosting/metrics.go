@@ -37,8 +37,9 @@ type metrics struct {
 	rateLimitSeconds *vm.FloatCounter
 
 	// Series of every call and every upstream request, looked up once per
-	// event in a map read without locks (the registry's own look-up locks
-	// and hashes the whole series name).
+	// event in a map read without locks: the registry's cache takes a read
+	// lock, which every concurrent call would contend for, and its key
+	// would need the status formatted as text for each upstream request.
 	toolSeries     seriesMap[toolKey]
 	upstreamSeries seriesMap[upstreamKey]
 }

@@ -19,6 +19,14 @@ import (
 // machines running the tests are shared and slow.
 const timeoutSlack = 2 * time.Second
 
+// newResponseWriter is a responseWriter on its own (the host's are part of
+// a request).
+func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *responseWriter {
+	rw := &responseWriter{}
+	rw.init(w, writeTimeout)
+	return rw
+}
+
 // rawRequest opens a connection to addr and sends req, returning the
 // connection unread.
 func rawRequest(t *testing.T, addr, req string) net.Conn {

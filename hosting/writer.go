@@ -24,12 +24,6 @@ type responseWriter struct {
 	armed  time.Time // when the write deadline was last set to armed+writeTimeout
 }
 
-func newResponseWriter(w http.ResponseWriter, writeTimeout time.Duration) *responseWriter {
-	rw := &responseWriter{}
-	rw.init(w, writeTimeout)
-	return rw
-}
-
 // init makes rw the writer of w's response (rw is part of a larger
 // allocation) and sets the write deadline.
 func (rw *responseWriter) init(w http.ResponseWriter, writeTimeout time.Duration) {
