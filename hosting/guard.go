@@ -38,7 +38,7 @@ func isLoopbackHost(host string) bool {
 // rebinding reports a DNS-rebinding attempt: a request that reached a
 // loopback listener under a Host that is not a loopback name. It is the
 // check mcp-go's StreamableHTTPServer.ServeHTTP makes, which the host does
-// not call (it uses Handle), made first so that such a request is refused
+// not call for clients' requests (it uses Handle), made first so that such a request is refused
 // before anything else is looked at.
 func rebinding(r *http.Request) bool {
 	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)

@@ -158,8 +158,9 @@ func (h *Handler) Close(ctx context.Context) error {
 }
 
 // request is what the host learned about one /mcp request before mcp-go
-// handles it, and what it hands on with it. It is the request's one
-// allocation of the host's own: it holds the response writer, the request
+// handles it, and what it hands on with it. It is the host's one
+// allocation for every request (a token's request and a tool call's
+// notifications add one each): it holds the response writer, the request
 // mcp-go handles and the call record, and it is the one value the host adds
 // to the request's context (see requestFrom).
 type request struct {

@@ -139,16 +139,22 @@ func TestContextInterruptsACommand(t *testing.T) {
 	}
 }
 
-// TestUnreachable: a Redis that is not there fails the command with one
-// dial, at once.
+// TestUnreachable: a Redis that is not there fails the command at once,
+// without dialling again and again until a deadline.
 func TestUnreachable(t *testing.T) {
 	p, _, err := redisconn.Open("unix://" + filepath.Join(t.TempDir(), "none.sock"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if _, err := redisconn.Do(context.Background(), p, "PING"); err == nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := redisconn.Do(ctx, p, "PING"); err == nil {
 		t.Fatal("PING on no server = nil error")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("PING on no server failed after %v, want at once", d)
 	}
 }
 
