@@ -61,6 +61,8 @@ func pollable(f *os.File, write bool) (p *os.File, undo func(), ok bool) {
 			return f, none, false
 		}
 		s := os.NewFile(dup, f.Name())
+		// The socket was blocking: os.NewFile puts a non-blocking one in
+		// the poller, which returned above.
 		restore := func() { s.Close(); syscall.SetNonblock(fd, false) }
 		if !rawio.Polled(s) {
 			restore()
