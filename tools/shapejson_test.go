@@ -33,14 +33,7 @@ func FuzzShapeJSON(f *testing.F) {
 		if err != nil || keysCollide(v) {
 			return // a decoded map keeps one of colliding keys at random
 		}
-		want, err := sh.shape(json.RawMessage(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantJSON, err := encodeValue(want)
-		if err != nil {
-			t.Fatal(err)
-		}
+		wantJSON := shapedReference(t, sh, b)
 		got, err := sh.shapeJSON(json.RawMessage(b))
 		if err != nil {
 			t.Fatalf("shapeJSON(%q): %v", b, err)
@@ -49,6 +42,21 @@ func FuzzShapeJSON(f *testing.F) {
 			t.Errorf("shapeJSON(%q)\n = %s\nwant %s", b, got, wantJSON)
 		}
 	})
+}
+
+// shapedReference is what shapeJSON must write for b: sh.shape's value,
+// encoded by encoding/json.
+func shapedReference(t *testing.T, sh shaper, b []byte) []byte {
+	t.Helper()
+	want, err := sh.shape(json.RawMessage(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, err := encodeValue(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wantJSON
 }
 
 // reversedObject returns an object of n members whose keys come in reverse
@@ -81,15 +89,7 @@ func TestShapeJSONLargeObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := sh.shape(json.RawMessage(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantJSON, err := encodeValue(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, wantJSON) {
+	if wantJSON := shapedReference(t, sh, b); !bytes.Equal(got, wantJSON) {
 		t.Errorf("shapeJSON differs from shape + encode (%d and %d bytes)", len(got), len(wantJSON))
 	}
 	if !bytes.Contains(got, []byte(`"k00006":6,"k00007":"last","k00008":8`)) {
